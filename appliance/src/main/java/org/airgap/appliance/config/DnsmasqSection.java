@@ -1,0 +1,13 @@
+package org.airgap.appliance.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code dnsmasq:} dnsmasq-syntax files that feed DNS and DHCP. */
+public record DnsmasqSection(List<Path> confFiles) {
+  public DnsmasqSection {
+    confFiles = confFiles == null ? List.of() : List.copyOf(confFiles);
+  }
+
+  void validate(Problems p) {}
+}

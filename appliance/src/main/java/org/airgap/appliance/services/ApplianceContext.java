@@ -1,0 +1,22 @@
+package org.airgap.appliance.services;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import org.airgap.appliance.config.AirgapConfig;
+import org.airgap.appliance.config.Urls;
+import org.airgap.appliance.pki.Pki;
+import org.airgap.registry.auth.Htpasswd;
+
+/** What every service unit may use: the config, the data dir, TLS material and users. */
+public record ApplianceContext(AirgapConfig config, Pki pki, Htpasswd users, Urls urls) {
+
+  public Path dataDir() {
+    return config.dataDir();
+  }
+
+  /** A server TLS context for {@code service} from the site PKI, when {@code enabled}. */
+  public Optional<SSLContext> tls(String service, boolean enabled) {
+    return enabled ? Optional.of(pki.serverContext(service)) : Optional.empty();
+  }
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs every test: installs what the tests need (idempotently), builds and tests every module
+# with `mvn -B -ntp verify`, then runs each benchmark under bench/ once in smoke mode.
+#
+# Debian packages come from .ci/packages/*.txt (one file per module). They are installed with
+# service starts disabled: a policy-rc.d that exits 101 keeps docker-registry, dnsmasq, nginx and
+# libvirtd from starting on their default ports and networks; anything that starts anyway is
+# stopped by its PID file.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+log() { printf '\n=== %s (%ss)\n' "$*" "$SECONDS"; }
+
+install_packages() {
+  local wanted=() missing=()
+  mapfile -t wanted < <(cat .ci/packages/*.txt 2>/dev/null | sed 's/#.*//' | tr -s ' \t' '\n' | sed '/^$/d' | sort -u)
+  [ ${#wanted[@]} -gt 0 ] || return 0
+  for p in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -gt 0 ] || { echo "all ${#wanted[@]} packages present"; return 0; }
+  if [ "$(id -u)" != 0 ]; then
+    echo "missing Debian packages (install them as root): ${missing[*]}" >&2
+    return 1
+  fi
+  log "installing ${missing[*]}"
+  local policy=/usr/sbin/policy-rc.d had_policy=0
+  [ -e "$policy" ] && had_policy=1 && cp -p "$policy" "$policy.airgap-saved"
+  printf '#!/bin/sh\nexit 101\n' > "$policy"
+  chmod 755 "$policy"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq || true
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/airgap-apt.log 2>&1 ||
+    { tail -30 /tmp/airgap-apt.log; exit 1; }
+  if [ $had_policy = 1 ]; then mv "$policy.airgap-saved" "$policy"; else rm -f "$policy"; fi
+  stop_package_daemons
+}
+
+# Debian's maintainer scripts may still start a daemon (e.g. through invoke-rc.d fallbacks):
+# stop each one by the PID it recorded, never by name.
+stop_package_daemons() {
+  local f pid
+  for f in /run/dnsmasq/dnsmasq.pid /run/nginx.pid /run/libvirtd.pid /run/virtlogd.pid \
+           /run/docker-registry.pid /run/kea/*.pid; do
+    [ -f "$f" ] || continue
+    pid=$(cat "$f" 2>/dev/null || true)
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null && echo "stopped $f ($pid)" || true
+  done
+}
+
+log "packages"
+install_packages
+
+log "mvn -B -ntp verify"
+mvn -B -ntp verify
+
+log "benchmarks (smoke)"
+for b in bench/*/run; do
+  [ -x "$b" ] || continue
+  log "$b --smoke"
+  "$b" --smoke
+done
+log "all tests passed"
