@@ -13,4 +13,9 @@ public record AdminSection(List<ListenAddress> listen) {
       p.add("admin.listen", "needs at least one address", "for example 127.0.0.1:9180");
     }
   }
+
+  /** Every key at its default. */
+  public static AdminSection defaults() {
+    return new AdminSection(null);
+  }
 }

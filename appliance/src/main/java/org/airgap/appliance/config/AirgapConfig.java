@@ -22,15 +22,15 @@ public record AirgapConfig(
 
   public AirgapConfig {
     dataDir = dataDir == null ? Path.of("./var") : dataDir;
-    site = site == null ? new Site(null, null, null, null) : site;
+    site = site == null ? Site.defaults() : site;
     registry =
         registry == null ? new RegistrySection(null, null, null, null, null, null) : registry;
-    websrv = websrv == null ? new WebsrvSection(null, null, null, null, null) : websrv;
-    dns = dns == null ? new DnsSection(null, null, null) : dns;
-    dnsmasq = dnsmasq == null ? new DnsmasqSection(null) : dnsmasq;
-    dhcp = dhcp == null ? new DhcpSection(null) : dhcp;
-    redfish = redfish == null ? new RedfishSection(null, null, null, null, null, null) : redfish;
-    admin = admin == null ? new AdminSection(null) : admin;
+    websrv = websrv == null ? WebsrvSection.defaults() : websrv;
+    dns = dns == null ? DnsSection.defaults() : dns;
+    dnsmasq = dnsmasq == null ? DnsmasqSection.defaults() : dnsmasq;
+    dhcp = dhcp == null ? DhcpSection.defaults() : dhcp;
+    redfish = redfish == null ? RedfishSection.defaults() : redfish;
+    admin = admin == null ? AdminSection.defaults() : admin;
   }
 
   /** The web server's root: {@code websrv.root}, else {@code <data-dir>/srv}. */

@@ -7,4 +7,9 @@ public record DhcpSection(Boolean enabled) {
   }
 
   void validate(Problems p) {}
+
+  /** Every key at its default. */
+  public static DhcpSection defaults() {
+    return new DhcpSection(null);
+  }
 }

@@ -29,4 +29,9 @@ public record DnsSection(Boolean enabled, List<ListenAddress> listen, Integer tt
       }
     }
   }
+
+  /** Every key at its default. */
+  public static DnsSection defaults() {
+    return new DnsSection(null, null, null);
+  }
 }

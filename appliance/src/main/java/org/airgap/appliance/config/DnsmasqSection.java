@@ -10,4 +10,9 @@ public record DnsmasqSection(List<Path> confFiles) {
   }
 
   void validate(Problems p) {}
+
+  /** Every key at its default. */
+  public static DnsmasqSection defaults() {
+    return new DnsmasqSection(null);
+  }
 }

@@ -26,4 +26,9 @@ public record RedfishSection(
       p.add("redfish.driver", "unknown driver '" + driver + "'", "one of: memory, libvirt");
     }
   }
+
+  /** Every key at its default. */
+  public static RedfishSection defaults() {
+    return new RedfishSection(null, null, null, null, null, null);
+  }
 }

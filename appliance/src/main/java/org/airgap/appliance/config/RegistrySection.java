@@ -23,4 +23,9 @@ public record RegistrySection(
     Sections.validateListen(p, "registry", listen, enabled);
     Sections.validateAdvertise(p, "registry.advertise", advertise);
   }
+
+  /** Every key at its default. */
+  public static RegistrySection defaults() {
+    return new RegistrySection(null, null, null, null, null, null);
+  }
 }

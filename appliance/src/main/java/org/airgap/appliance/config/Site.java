@@ -37,4 +37,9 @@ public record Site(String domain, List<String> addresses, List<String> hostnames
   public List<InetAddress> inetAddresses() {
     return addresses.stream().map(Addresses::literal).toList();
   }
+
+  /** Every key at its default. */
+  public static Site defaults() {
+    return new Site(null, null, null, null);
+  }
 }

@@ -21,4 +21,9 @@ public record WebsrvSection(
     Sections.validateListen(p, "websrv", listen, enabled);
     Sections.validateAdvertise(p, "websrv.advertise", advertise);
   }
+
+  /** Every key at its default. */
+  public static WebsrvSection defaults() {
+    return new WebsrvSection(null, null, null, null, null);
+  }
 }
