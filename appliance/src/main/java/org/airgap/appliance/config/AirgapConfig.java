@@ -23,8 +23,7 @@ public record AirgapConfig(
   public AirgapConfig {
     dataDir = dataDir == null ? Path.of("./var") : dataDir;
     site = site == null ? Site.defaults() : site;
-    registry =
-        registry == null ? new RegistrySection(null, null, null, null, null, null) : registry;
+    registry = registry == null ? RegistrySection.defaults() : registry;
     websrv = websrv == null ? WebsrvSection.defaults() : websrv;
     dns = dns == null ? DnsSection.defaults() : dns;
     dnsmasq = dnsmasq == null ? DnsmasqSection.defaults() : dnsmasq;
