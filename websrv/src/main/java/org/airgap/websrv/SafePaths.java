@@ -1,0 +1,160 @@
+package org.airgap.websrv;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Maps a request target to a file under the root, refusing everything that could reach outside:
+ * {@code ..} and {@code .} segments (raw or percent-encoded), empty segments ({@code //}),
+ * backslashes, NUL, malformed percent-encoding or UTF-8 (all 400); names starting with a dot, such
+ * as the downloader's temp files (404); and symlinks whose target lies outside the root and outside
+ * every allowed folder (403).
+ */
+final class SafePaths {
+  /** A resolved request: the real file or folder, and whether the URL ended with a slash. */
+  record Target(Path file, String urlPath, boolean trailingSlash) {}
+
+  private final Path root;
+  private final List<Path> allowed;
+
+  private SafePaths(Path root, List<Path> allowed) {
+    this.root = root;
+    this.allowed = allowed;
+  }
+
+  /** Resolves the root and the allowed folders to their real paths (call once at start). */
+  static SafePaths create(Path root, List<Path> allowedSymlinkTargets) throws IOException {
+    List<Path> allowed = new ArrayList<>();
+    for (Path p : allowedSymlinkTargets) {
+      allowed.add(Files.exists(p) ? p.toRealPath() : p.toAbsolutePath().normalize());
+    }
+    return new SafePaths(root.toRealPath(), List.copyOf(allowed));
+  }
+
+  Path root() {
+    return root;
+  }
+
+  /** The decoded URL path of a request target ({@code /a/b}), without query or fragment. */
+  static String decodePath(String target) {
+    String t = target;
+    int q = indexOfAny(t, '?', '#');
+    if (q >= 0) {
+      t = t.substring(0, q);
+    }
+    if (t.startsWith("http://") || t.startsWith("https://")) {
+      int slash = t.indexOf('/', t.indexOf("://") + 3);
+      t = slash < 0 ? "/" : t.substring(slash);
+    }
+    if (!t.startsWith("/")) {
+      throw new WebErrorException(WebError.BAD_REQUEST, "the request target must start with /");
+    }
+    if (t.indexOf('\\') >= 0) {
+      throw new WebErrorException(WebError.BAD_REQUEST, "backslash in path");
+    }
+    String decoded = percentDecode(t);
+    if (decoded.indexOf('\0') >= 0 || decoded.indexOf('\\') >= 0) {
+      throw new WebErrorException(WebError.BAD_REQUEST, "NUL or backslash in path");
+    }
+    return decoded;
+  }
+
+  /** Resolves a request target; throws {@link WebErrorException} when it must be refused. */
+  Target resolve(String target) {
+    String path = decodePath(target);
+    boolean trailingSlash = path.length() > 1 && path.endsWith("/");
+    String[] segments = path.substring(1).split("/", -1);
+    Path p = root;
+    for (int i = 0; i < segments.length; i++) {
+      String s = segments[i];
+      boolean last = i == segments.length - 1;
+      if (s.isEmpty()) {
+        if (last) {
+          break;
+        }
+        throw new WebErrorException(WebError.BAD_REQUEST, "empty path segment");
+      }
+      if (s.equals(".") || s.equals("..")) {
+        throw new WebErrorException(WebError.BAD_REQUEST, "dot segment in path");
+      }
+      if (s.startsWith(".")) {
+        throw new WebErrorException(WebError.NOT_FOUND, "hidden name");
+      }
+      p = p.resolve(s);
+    }
+    if (!p.normalize().startsWith(root)) {
+      throw new WebErrorException(WebError.BAD_REQUEST, "path leaves the root");
+    }
+    if (!Files.exists(p)) {
+      throw new WebErrorException(WebError.NOT_FOUND, "no such file");
+    }
+    Path real;
+    try {
+      real = p.toRealPath();
+    } catch (IOException e) {
+      throw new WebErrorException(WebError.NOT_FOUND, "cannot resolve: " + e.getMessage());
+    }
+    if (!real.startsWith(root) && allowed.stream().noneMatch(real::startsWith)) {
+      throw new WebErrorException(WebError.FORBIDDEN, "symlink points outside the root");
+    }
+    return new Target(real, path, trailingSlash);
+  }
+
+  /** Whether {@code real} is a regular file that may be opened without following a link. */
+  static boolean isFile(Path real) {
+    return Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private static int indexOfAny(String s, char a, char b) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == a || c == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static String percentDecode(String s) {
+    if (s.indexOf('%') < 0) {
+      return s;
+    }
+    ByteBuffer out = ByteBuffer.allocate(s.length() * 3);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= s.length()) {
+          throw new WebErrorException(WebError.BAD_REQUEST, "truncated percent-encoding");
+        }
+        int hi = Character.digit(s.charAt(i + 1), 16);
+        int lo = Character.digit(s.charAt(i + 2), 16);
+        if (hi < 0 || lo < 0) {
+          throw new WebErrorException(WebError.BAD_REQUEST, "invalid percent-encoding");
+        }
+        out.put((byte) (hi * 16 + lo));
+        i += 2;
+      } else {
+        out.put(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    out.flip();
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(out)
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new WebErrorException(WebError.BAD_REQUEST, "path is not UTF-8");
+    }
+  }
+}
