@@ -76,7 +76,7 @@ public final class ConfigLoader {
       where = locations(text);
     } catch (JsonProcessingException e) {
       throw new ConfigException(
-          List.of(at(fileName, e.getLocation()) + "not valid YAML: " + e.getOriginalMessage()));
+          List.of(at(fileName, e.getLocation()) + "not valid YAML: " + firstLine(e)));
     } catch (IOException e) {
       throw new ConfigException(List.of(fileName + ": " + e.getMessage()));
     }
@@ -84,10 +84,10 @@ public final class ConfigLoader {
     try {
       config = mapper().readValue(text, AirgapConfig.class);
     } catch (JsonMappingException e) {
-      throw new ConfigException(List.of(describe(fileName, e)));
+      throw new ConfigException(List.of(describe(fileName, e, where)));
     } catch (JsonProcessingException e) {
       throw new ConfigException(
-          List.of(at(fileName, e.getLocation()) + "not valid YAML: " + e.getOriginalMessage()));
+          List.of(at(fileName, e.getLocation()) + "not valid YAML: " + firstLine(e)));
     }
     if (config == null) {
       config = defaults();
@@ -109,9 +109,11 @@ public final class ConfigLoader {
     return config;
   }
 
-  private static String describe(String fileName, JsonMappingException e) {
+  private static String describe(
+      String fileName, JsonMappingException e, Map<String, JsonLocation> index) {
     String path = path(e.getPath());
-    String where = at(fileName, e.getLocation());
+    JsonLocation loc = index.get(path);
+    String where = at(fileName, loc != null ? loc : e.getLocation());
     if (e instanceof UnrecognizedPropertyException u) {
       String key = path.isEmpty() ? u.getPropertyName() : path;
       return where + key + ": unknown key" + hint(u.getPropertyName(), u.getKnownPropertyIds());
@@ -136,6 +138,12 @@ public final class ConfigLoader {
     Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : null;
     String msg = cause != null ? cause.getMessage() : e.getOriginalMessage();
     return where + path + ": " + msg;
+  }
+
+  private static String firstLine(JsonProcessingException e) {
+    String m = e.getOriginalMessage();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
   }
 
   private static String typeName(Class<?> c) {

@@ -1,0 +1,101 @@
+package org.airgap.appliance.cli;
+
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.airgap.appliance.Appliance;
+import org.airgap.appliance.config.AirgapConfig;
+import org.airgap.appliance.services.ManagedService;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code airgap serve}: starts every enabled service and runs until SIGTERM/SIGINT, then stops them
+ * in reverse order.
+ */
+@Command(name = "serve", description = "Run the appliance (every enabled service) until stopped.")
+public final class ServeCommand implements Callable<Integer> {
+  private static volatile boolean served;
+
+  @Mixin ConfigOption config;
+
+  /** Whether this process is serving (main() then lets the JVM live). */
+  public static boolean servedInThisProcess() {
+    return served;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    AirgapConfig cfg = config.load();
+    Appliance appliance = new Appliance(cfg);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              appliance.close();
+              stopped.countDown();
+            },
+            "airgap-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      appliance.start();
+    } catch (RuntimeException e) {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      appliance.close();
+      throw e;
+    }
+    printBanner(appliance, System.out);
+    served = true;
+    stopped.await();
+    return 0;
+  }
+
+  static void printBanner(Appliance a, PrintStream out) {
+    AirgapConfig cfg = a.config();
+    StringBuilder sb = new StringBuilder();
+    sb.append("airgap ")
+        .append(org.airgap.appliance.Version.current())
+        .append(" ready in ")
+        .append(a.startupTime().toMillis())
+        .append(" ms, data dir ")
+        .append(cfg.dataDir().toAbsolutePath().normalize())
+        .append('\n');
+    for (ManagedService s : a.services()) {
+      sb.append(String.format("  %-9s %s", s.name(), String.join(" ", s.urls())));
+      sb.append("  (listening on ")
+          .append(
+              String.join(
+                  ", ",
+                  s.addresses().stream()
+                      .map(
+                          x ->
+                              org.airgap.appliance.config.Addresses.hostPort(
+                                  org.airgap.appliance.config.Addresses.text(x.getAddress()),
+                                  x.getPort()))
+                      .toList()))
+          .append(")\n");
+    }
+    sb.append(
+        String.format(
+            "  %-9s %s  (SHA-256 %s)%n",
+            "CA",
+            a.context().pki().caFile().toAbsolutePath().normalize(),
+            a.context().pki().caFingerprint()));
+    if (a.generatedPassword().isPresent()) {
+      sb.append(
+          String.format(
+              "  %-9s user %s, password %s  (saved in %s; shown only this once)%n",
+              "login",
+              Appliance.FIRST_USER,
+              a.generatedPassword().get(),
+              cfg.dataDir().resolve("admin-password").toAbsolutePath().normalize()));
+    } else {
+      sb.append(
+          String.format(
+              "  %-9s users in %s (airgap user list)%n",
+              "login", cfg.htpasswd().toAbsolutePath().normalize()));
+    }
+    out.print(sb);
+    out.flush();
+  }
+}
