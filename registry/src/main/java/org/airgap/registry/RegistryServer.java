@@ -1,30 +1,158 @@
 package org.airgap.registry;
 
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.handlers.HttpContinueReadHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.airgap.registry.auth.Htpasswd;
+import org.airgap.registry.http.BaseHandler;
+import org.airgap.registry.http.BlobHandler;
+import org.airgap.registry.http.ErrorRenderer;
+import org.airgap.registry.http.ManifestHandler;
+import org.airgap.registry.http.ReferrerHandler;
+import org.airgap.registry.http.RegistryCounters;
+import org.airgap.registry.http.RegistryHandler;
+import org.airgap.registry.http.Routes;
+import org.airgap.registry.http.TagHandler;
+import org.airgap.registry.http.UploadHandler;
+import org.airgap.registry.storage.RepositoryStore;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
 
-/** The OCI distribution registry. (Placeholder until the Undertow server lands.) */
+/**
+ * The OCI distribution registry on Undertow: one listener per configured address (TLS when the
+ * config has an {@code SSLContext}), one shared XNIO worker whose threads do the blocking work, and
+ * the route table of {@link Routes}. Constructor assigns; {@link #start} binds; {@link #close} is
+ * idempotent and never throws.
+ */
 public final class RegistryServer implements AutoCloseable {
+  /** The Basic realm clients see in the challenge. */
+  public static final String REALM = "airgap registry";
+
   private final RegistryConfig config;
+  private final Htpasswd users;
+  private final RegistryCounters counters = new RegistryCounters();
+  private final List<Undertow> servers = new ArrayList<>();
+  private final List<InetSocketAddress> bound = new ArrayList<>();
+  private XnioWorker worker;
+  private boolean closed;
 
   public RegistryServer(RegistryConfig config, Htpasswd users) {
     this.config = config;
+    this.users = users;
   }
 
-  public void start() {
-    throw new UnsupportedOperationException("not yet");
+  /**
+   * Creates the storage folder and binds every listen address; on failure closes what it opened and
+   * throws an unchecked exception naming the address and the reason.
+   */
+  public synchronized void start() {
+    if (!servers.isEmpty() || closed) {
+      throw new IllegalStateException("registry already started or closed");
+    }
+    try {
+      Files.createDirectories(config.storage());
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "registry: cannot create storage folder " + config.storage() + ": " + e.getMessage(), e);
+    }
+    RepositoryStore store = RepositoryStore.onFiles(config.storage());
+    RegistryHandler root =
+        new RegistryHandler(
+            Routes.table(
+                new BaseHandler(),
+                new BlobHandler(store),
+                new UploadHandler(store),
+                new ManifestHandler(store),
+                new TagHandler(store),
+                new ReferrerHandler(store)),
+            users,
+            config.anonymousPull(),
+            new ErrorRenderer(REALM),
+            counters);
+    try {
+      worker =
+          Xnio.getInstance(Undertow.class.getClassLoader())
+              .createWorker(
+                  OptionMap.builder()
+                      .set(
+                          Options.WORKER_IO_THREADS,
+                          Math.max(2, Runtime.getRuntime().availableProcessors()))
+                      .set(Options.WORKER_TASK_CORE_THREADS, 64)
+                      .set(Options.WORKER_TASK_MAX_THREADS, 64)
+                      .set(Options.WORKER_NAME, "registry")
+                      .set(Options.TCP_NODELAY, true)
+                      .getMap());
+    } catch (IOException e) {
+      throw new UncheckedIOException("registry: cannot start worker threads: " + e.getMessage(), e);
+    }
+    for (InetSocketAddress a : config.listen()) {
+      Undertow.Builder b =
+          Undertow.builder()
+              .setWorker(worker)
+              // multi-GB uploads: no body cap, no timeout between reads
+              .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
+              .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 120_000)
+              .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
+              .setHandler(new HttpContinueReadHandler(root));
+      String host = a.getAddress().getHostAddress();
+      if (config.tls().isPresent()) {
+        b.addHttpsListener(a.getPort(), host, config.tls().get());
+      } else {
+        b.addHttpListener(a.getPort(), host);
+      }
+      Undertow u = b.build();
+      try {
+        u.start();
+      } catch (RuntimeException e) {
+        close();
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        throw new UncheckedIOException(
+            "registry: cannot listen on " + hostPort(a) + ": " + cause.getMessage(),
+            cause instanceof IOException io ? io : new IOException(cause));
+      }
+      servers.add(u);
+      bound.add((InetSocketAddress) u.getListenerInfo().get(0).getAddress());
+    }
   }
 
-  public List<InetSocketAddress> addresses() {
-    return config.listen();
+  private static String hostPort(InetSocketAddress a) {
+    String h = a.getAddress().getHostAddress();
+    return (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
   }
 
+  /** The addresses actually bound (real ports when the config said 0); the config before start. */
+  public synchronized List<InetSocketAddress> addresses() {
+    return bound.isEmpty() ? config.listen() : List.copyOf(bound);
+  }
+
+  /** requests, bytes_in, bytes_out, blob_uploads, manifest_puts, auth_failures, … */
   public Map<String, Long> counters() {
-    return Map.of();
+    return counters.snapshot();
   }
 
   @Override
-  public void close() {}
+  public synchronized void close() {
+    closed = true;
+    for (Undertow u : servers) {
+      try {
+        u.stop();
+      } catch (RuntimeException ignored) {
+        // closing: nothing to report to
+      }
+    }
+    servers.clear();
+    if (worker != null) {
+      worker.shutdownNow();
+      worker = null;
+    }
+  }
 }

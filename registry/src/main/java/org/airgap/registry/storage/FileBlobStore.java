@@ -1,0 +1,302 @@
+package org.airgap.registry.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.airgap.registry.api.Digest;
+import org.airgap.websrv.io.AtomicFiles;
+
+/**
+ * {@link BlobStore} on a local file system, in the {@code blobs/} and {@code uploads/} folders of
+ * {@link StorageLayout}. Uploads are appended to {@code uploads/<id>/data}; on commit the file is
+ * fsynced, its digest checked and it is renamed to {@code blobs/<alg>/<xx>/<hex>} (same file
+ * system, so the rename is atomic). A second commit of the same digest keeps the first file.
+ *
+ * <p>The sha256 of an upload is computed while its bytes arrive (the state stays in memory between
+ * PATCH requests); after a restart, or for sha512, the file is read once more at commit.
+ */
+public final class FileBlobStore implements BlobStore {
+  private static final Pattern UPLOAD_ID = Pattern.compile("[a-f0-9-]{36}");
+  private static final int BUFFER = 256 * 1024;
+
+  private final Path root;
+  private final Map<String, UploadState> live = new ConcurrentHashMap<>();
+
+  /** In-memory progress of an upload: its lock and the sha256 of its first {@code hashed} bytes. */
+  private static final class UploadState {
+    MessageDigest sha256 = Digest.hasher("sha256");
+    long hashed;
+  }
+
+  public FileBlobStore(Path root) {
+    this.root = root;
+  }
+
+  Path blobFile(Digest d) {
+    return root.resolve(StorageLayout.blobKey(d));
+  }
+
+  private Path uploadDir(String id) {
+    return root.resolve(StorageLayout.uploadKey(id));
+  }
+
+  @Override
+  public Optional<Long> size(Digest digest) throws IOException {
+    try {
+      return Optional.of(Files.size(blobFile(digest)));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public Optional<BlobReader> open(Digest digest) throws IOException {
+    FileChannel fc;
+    try {
+      fc = FileChannel.open(blobFile(digest), StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    return Optional.of(new FileReader(fc, fc.size()));
+  }
+
+  private record FileReader(FileChannel fc, long size) implements BlobReader {
+    @Override
+    public Optional<FileChannel> fileChannel() {
+      return Optional.of(fc);
+    }
+
+    @Override
+    public InputStream stream(long offset, long length) throws IOException {
+      fc.position(offset);
+      InputStream in = Channels.newInputStream(fc);
+      return new InputStream() {
+        long left = length;
+
+        @Override
+        public int read() throws IOException {
+          byte[] one = new byte[1];
+          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          if (left <= 0) {
+            return -1;
+          }
+          int n = in.read(b, off, (int) Math.min(len, left));
+          if (n > 0) {
+            left -= n;
+          }
+          return n;
+        }
+      };
+    }
+
+    @Override
+    public void close() {
+      try {
+        fc.close();
+      } catch (IOException ignored) {
+        // nothing to do
+      }
+    }
+  }
+
+  @Override
+  public boolean put(Digest digest, byte[] bytes) throws IOException {
+    if (!digest.recompute(bytes).equals(digest)) {
+      return false;
+    }
+    Path target = blobFile(digest);
+    if (Files.exists(target)) {
+      return true;
+    }
+    AtomicFiles.write(target, bytes, AtomicFiles.PUBLIC);
+    return true;
+  }
+
+  @Override
+  public BlobUpload newUpload() throws IOException {
+    String id = UUID.randomUUID().toString();
+    Path dir = uploadDir(id);
+    Files.createDirectories(dir);
+    Files.createFile(dir.resolve("data"));
+    AtomicFiles.writeString(
+        dir.resolve("startedat"), Long.toString(System.currentTimeMillis()), AtomicFiles.PUBLIC);
+    live.put(id, new UploadState());
+    return new FileUpload(id);
+  }
+
+  @Override
+  public Optional<BlobUpload> upload(String id) throws IOException {
+    if (!UPLOAD_ID.matcher(id).matches() || !Files.isRegularFile(uploadDir(id).resolve("data"))) {
+      return Optional.empty();
+    }
+    return Optional.of(new FileUpload(id));
+  }
+
+  @Override
+  public boolean delete(Digest digest) throws IOException {
+    return Files.deleteIfExists(blobFile(digest));
+  }
+
+  private final class FileUpload implements BlobUpload {
+    private final String id;
+
+    FileUpload(String id) {
+      this.id = id;
+    }
+
+    private Path data() {
+      return uploadDir(id).resolve("data");
+    }
+
+    /** The per-upload state; also the lock that serializes appends and commit. */
+    private UploadState state() {
+      return live.computeIfAbsent(id, k -> new UploadState());
+    }
+
+    @Override
+    public String id() {
+      return id;
+    }
+
+    @Override
+    public long size() throws IOException {
+      try {
+        return Files.size(data());
+      } catch (NoSuchFileException e) {
+        throw new NoSuchFileException("upload " + id + " is gone");
+      }
+    }
+
+    @Override
+    public long startedAtMillis() throws IOException {
+      try {
+        return Long.parseLong(
+            Files.readString(uploadDir(id).resolve("startedat"), StandardCharsets.UTF_8).strip());
+      } catch (NoSuchFileException | NumberFormatException e) {
+        return Files.getLastModifiedTime(data()).toMillis();
+      }
+    }
+
+    @Override
+    public long append(InputStream in, long expectedStart) throws IOException {
+      UploadState st = state();
+      synchronized (st) {
+        try (FileChannel fc = FileChannel.open(data(), StandardOpenOption.WRITE)) {
+          long size = fc.size();
+          if (expectedStart >= 0 && expectedStart != size) {
+            throw new OffsetMismatch(size);
+          }
+          fc.position(size);
+          boolean hashing = st.hashed == size;
+          byte[] buf = new byte[BUFFER];
+          ByteBuffer bb = ByteBuffer.wrap(buf);
+          int n;
+          try {
+            while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
+              bb.clear().limit(n);
+              while (bb.hasRemaining()) {
+                fc.write(bb);
+              }
+              if (hashing) {
+                st.sha256.update(buf, 0, n);
+                st.hashed += n;
+              }
+            }
+          } finally {
+            if (!hashing || st.hashed != fc.position()) {
+              st.hashed = -1; // the in-memory hash no longer matches the file: re-read at commit
+            }
+          }
+          return fc.position();
+        } catch (NoSuchFileException e) {
+          live.remove(id);
+          throw new NoSuchFileException("upload " + id + " is gone");
+        }
+      }
+    }
+
+    @Override
+    public Digest commit(Digest expected) throws IOException {
+      UploadState st = state();
+      synchronized (st) {
+        Path data = data();
+        Digest actual;
+        try (FileChannel fc = FileChannel.open(data, StandardOpenOption.WRITE)) {
+          fc.force(true);
+          if (expected.algorithm().equals("sha256") && st.hashed == fc.size()) {
+            actual = Digest.of("sha256", st.sha256);
+          } else {
+            actual = hashFile(data, expected.algorithm());
+          }
+        } catch (NoSuchFileException e) {
+          throw new NoSuchFileException("upload " + id + " is gone");
+        }
+        if (actual.equals(expected)) {
+          Path target = blobFile(actual);
+          if (!Files.exists(target)) {
+            Files.createDirectories(target.getParent());
+            try {
+              Files.move(data, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException e) {
+              // a concurrent push of the same blob won: same bytes
+            } catch (AtomicMoveNotSupportedException e) {
+              throw new IOException("uploads and blobs must be on one file system", e);
+            }
+            AtomicFiles.syncDirectory(target.getParent());
+          }
+        }
+        removeUpload();
+        return actual;
+      }
+    }
+
+    @Override
+    public void cancel() throws IOException {
+      UploadState st = state();
+      synchronized (st) {
+        removeUpload();
+      }
+    }
+
+    private void removeUpload() throws IOException {
+      Path dir = uploadDir(id);
+      Files.deleteIfExists(dir.resolve("data"));
+      Files.deleteIfExists(dir.resolve("startedat"));
+      Files.deleteIfExists(dir);
+      live.remove(id);
+    }
+  }
+
+  static Digest hashFile(Path file, String algorithm) throws IOException {
+    MessageDigest md = Digest.hasher(algorithm);
+    try (FileChannel fc = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER);
+      while (fc.read(buf) >= 0) {
+        buf.flip();
+        md.update(buf);
+        buf.clear();
+      }
+    }
+    return Digest.of(algorithm, md);
+  }
+}
