@@ -415,7 +415,12 @@ public final class Pki {
   static String pem(Object o) throws IOException {
     StringWriter w = new StringWriter();
     try (JcaPEMWriter pw = new JcaPEMWriter(w)) {
-      pw.writeObject(o);
+      if (o instanceof PrivateKey k) {
+        // PKCS#8 ("PRIVATE KEY"): read by OpenSSL, Go, Python and the JDK alike
+        pw.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(k, null));
+      } else {
+        pw.writeObject(o);
+      }
     }
     return w.toString();
   }
@@ -448,7 +453,7 @@ public final class Pki {
         return conv.getPrivateKey(info);
       }
       if (o instanceof PEMKeyPair pair) {
-        return conv.getKeyPair(pair).getPrivate();
+        return conv.getPrivateKey(pair.getPrivateKeyInfo());
       }
       throw new GeneralSecurityException(file + " holds no PEM private key");
     }
