@@ -73,7 +73,7 @@ final class Authority {
       if (r instanceof DnsRecord.Host h) {
         for (InetAddress a : h.addresses()) {
           zoneNames.add(new Network(a, a instanceof Inet4Address ? 24 : 64).reverseZone());
-          if (!h.isWildcard()) {
+          if (h.ptr() && !h.isWildcard()) {
             ptrs.putIfAbsent(Names.reverse(a), DnsRecord.Ptr.of(a, h.name()));
           }
         }
@@ -242,6 +242,33 @@ final class Authority {
         zone = next;
         continue;
       }
+      if (sr.isNXDOMAIN()) {
+        Name wild = coveringWildcard(zone, name);
+        if (wild != null) {
+          // dnsjava only tries the wildcard one label up; RFC 4592 asks the closest encloser's.
+          SetResponse ws = zone.findRecords(wild, qtype);
+          if (ws.isSuccessful()) {
+            List<RRset> sets = ws.answers();
+            for (RRset set : qtype == Type.ANY ? sets.subList(0, 1) : sets) {
+              for (Record rec : set.rrs(false)) {
+                answers.add(rec.withName(name));
+              }
+            }
+            return new Answer(Outcome.SUCCESS, answers, List.of());
+          }
+          if (ws.isCNAME()) {
+            CNAMERecord c = ws.getCNAME();
+            answers.add(new CNAMERecord(name, c.getDClass(), c.getTTL(), c.getTarget()));
+            name = c.getTarget();
+            Zone next = zoneOf(name);
+            if (next == null) {
+              return new Answer(Outcome.SUCCESS, answers, List.of());
+            }
+            zone = next;
+            continue;
+          }
+        }
+      }
       Outcome outcome =
           sr.isNXDOMAIN() && !exists(zone, name) ? Outcome.NAME_ERROR : Outcome.NO_DATA;
       return new Answer(outcome, answers, List.of(zone.getSOA()));
@@ -261,19 +288,24 @@ final class Authority {
 
   /** Whether {@code name} exists: an owner, an empty non-terminal, or covered by a wildcard. */
   private boolean exists(Zone zone, Name name) {
+    return existing.contains(name) || coveringWildcard(zone, name) != null;
+  }
+
+  /** The wildcard at the closest encloser of a name that does not exist itself, if any. */
+  private Name coveringWildcard(Zone zone, Name name) {
     if (existing.contains(name)) {
-      return true;
+      return null;
     }
     Name apex = zone.getOrigin();
     for (Name n = parent(name); n.subdomain(apex); n = parent(n)) {
       if (existing.contains(n)) {
-        // n is the closest encloser: the name exists through a wildcard child of it.
-        return existing.contains(wildcard(n));
+        Name w = wildcard(n);
+        return existing.contains(w) ? w : null;
       }
       if (n.equals(apex)) {
         break;
       }
     }
-    return false;
+    return null;
   }
 }

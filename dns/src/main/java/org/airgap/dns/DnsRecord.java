@@ -14,8 +14,16 @@ public sealed interface DnsRecord {
   /** The owner name, lower case, without a trailing dot. */
   String name();
 
-  /** A and AAAA records: one name, several addresses of either family. */
-  record Host(String name, List<InetAddress> addresses) implements DnsRecord {
+  /**
+   * A and AAAA records: one name, several addresses of either family; with {@code ptr} the name is
+   * a candidate for the PTR of each address (dnsmasq's {@code address=} lines are not).
+   */
+  record Host(String name, List<InetAddress> addresses, boolean ptr) implements DnsRecord {
+    /** A host record that also names its addresses in the reverse zones. */
+    public Host(String name, List<InetAddress> addresses) {
+      this(name, addresses, true);
+    }
+
     public Host {
       name = Names.normalize(name);
       addresses = List.copyOf(addresses);
