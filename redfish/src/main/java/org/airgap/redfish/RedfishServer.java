@@ -18,10 +18,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.airgap.redfish.api.Call;
 import org.airgap.redfish.api.ErrorRenderer;
 import org.airgap.redfish.api.Etags;
 import org.airgap.redfish.api.Json;
+import org.airgap.redfish.api.Machines;
+import org.airgap.redfish.api.ManagersHandler;
+import org.airgap.redfish.api.Paths;
 import org.airgap.redfish.api.RedfishError;
 import org.airgap.redfish.api.RedfishException;
 import org.airgap.redfish.api.Reply;
@@ -29,6 +33,13 @@ import org.airgap.redfish.api.Router;
 import org.airgap.redfish.api.Security;
 import org.airgap.redfish.api.ServiceRootHandler;
 import org.airgap.redfish.api.Sessions;
+import org.airgap.redfish.api.SessionsHandler;
+import org.airgap.redfish.api.SystemsHandler;
+import org.airgap.redfish.api.VirtualMediaHandler;
+import org.airgap.redfish.api.VirtualMediaHandler.Parent;
+import org.airgap.redfish.driver.MachineDriver;
+import org.airgap.redfish.driver.NoSuchMachineException;
+import org.airgap.redfish.driver.UnsupportedFeatureException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.OptionMap;
@@ -51,6 +62,7 @@ public final class RedfishServer implements AutoCloseable {
   private final RedfishConfig config;
   private final Authenticator authenticator;
   private final Clock clock;
+  private final Supplier<MachineDriver> drivers;
   private final LongAdder[] byClass = new LongAdder[6];
 
   private final Object lock = new Object();
@@ -62,15 +74,25 @@ public final class RedfishServer implements AutoCloseable {
   private Sessions sessions;
   private Security security;
   private Router router;
+  private MachineDriver driver;
 
+  /** The backend {@code config.driver()} names, made at {@link #start}. */
   public RedfishServer(RedfishConfig config, Authenticator authenticator) {
-    this(config, authenticator, Clock.systemUTC());
+    this(config, authenticator, () -> MachineDrivers.create(config), Clock.systemUTC());
   }
 
-  /** With a clock for session expiry (tests). */
-  public RedfishServer(RedfishConfig config, Authenticator authenticator, Clock clock) {
+  /**
+   * With the backend {@code drivers} supplies at {@link #start} (the server closes it) and a clock
+   * for session expiry.
+   */
+  public RedfishServer(
+      RedfishConfig config,
+      Authenticator authenticator,
+      Supplier<MachineDriver> drivers,
+      Clock clock) {
     this.config = config;
     this.authenticator = authenticator;
+    this.drivers = drivers;
     this.clock = clock;
     for (int i = 0; i < byClass.length; i++) {
       byClass[i] = new LongAdder();
@@ -86,7 +108,8 @@ public final class RedfishServer implements AutoCloseable {
       started = true;
       sessions = new Sessions(config.sessionTimeout(), SESSION_LIMIT, clock);
       security = new Security(authenticator, sessions, clock);
-      router = routes();
+      driver = drivers.get();
+      router = routes(new Machines(driver));
       try {
         worker =
             Xnio.getInstance(Undertow.class.getClassLoader())
@@ -126,11 +149,46 @@ public final class RedfishServer implements AutoCloseable {
   }
 
   /** The route table: every URI this service answers, with its method and access. */
-  Router routes() {
+  private Router routes(Machines machines) {
     ServiceRootHandler root = new ServiceRootHandler();
+    SystemsHandler systems = new SystemsHandler(machines);
+    ManagersHandler managers = new ManagersHandler(machines);
+    VirtualMediaHandler sysMedia = new VirtualMediaHandler(machines, Parent.SYSTEM);
+    VirtualMediaHandler mgrMedia = new VirtualMediaHandler(machines, Parent.MANAGER);
+    SessionsHandler login = new SessionsHandler(sessions, security);
+    String sys = "/redfish/v1/Systems/{system}";
+    String mgr = "/redfish/v1/Managers/{manager}";
+    String sm = sys + "/VirtualMedia/{media}/Actions/VirtualMedia.";
+    String mm = mgr + "/VirtualMedia/{media}/Actions/VirtualMedia.";
+    Router.Access pub = Router.Access.PUBLIC;
+    Router.Access auth = Router.Access.AUTHENTICATED;
     return new Router()
-        .add("GET", "/redfish", Router.Access.PUBLIC, root::versions)
-        .add("GET", "/redfish/v1", Router.Access.PUBLIC, root::root);
+        .add("GET", "/redfish", pub, root::versions)
+        .add("GET", "/redfish/v1", pub, root::root)
+        // systems
+        .add("GET", "/redfish/v1/Systems", auth, systems::collection)
+        .add("GET", sys, auth, systems::get)
+        .add("PATCH", sys, auth, systems::patch)
+        .add("POST", sys + "/Actions/ComputerSystem.Reset", auth, systems::reset)
+        .add("GET", sys + "/SecureBoot", auth, systems::secureBoot)
+        .add("PATCH", sys + "/SecureBoot", auth, systems::patchSecureBoot)
+        .add("GET", sys + "/VirtualMedia", auth, sysMedia::collection)
+        .add("GET", sys + "/VirtualMedia/{media}", auth, sysMedia::get)
+        .add("POST", sm + "InsertMedia", auth, sysMedia::insert)
+        .add("POST", sm + "EjectMedia", auth, sysMedia::eject)
+        // managers
+        .add("GET", "/redfish/v1/Managers", auth, managers::collection)
+        .add("GET", mgr, auth, managers::get)
+        .add("GET", mgr + "/VirtualMedia", auth, mgrMedia::collection)
+        .add("GET", mgr + "/VirtualMedia/{media}", auth, mgrMedia::get)
+        .add("POST", mm + "InsertMedia", auth, mgrMedia::insert)
+        .add("POST", mm + "EjectMedia", auth, mgrMedia::eject)
+        // sessions
+        .add("GET", Paths.SESSION_SERVICE, auth, login::service)
+        .add("GET", Paths.SESSIONS, auth, login::collection)
+        .add("POST", Paths.SESSIONS, pub, login::create)
+        .add("GET", Paths.SESSIONS + "/{session}", auth, login::get)
+        .add("DELETE", Paths.SESSIONS + "/{session}", auth, login::delete);
   }
 
   /** The bound addresses (real ports when the config said 0). */
@@ -161,6 +219,15 @@ public final class RedfishServer implements AutoCloseable {
       reply = dispatch(ex, method);
     } catch (RedfishException e) {
       reply = ErrorRenderer.render(e);
+    } catch (UnsupportedFeatureException e) {
+      reply =
+          ErrorRenderer.render(
+              new RedfishException(
+                  RedfishError.FEATURE_NOT_SUPPORTED, e.driver(), e.feature().description()));
+    } catch (NoSuchMachineException e) {
+      reply =
+          ErrorRenderer.render(
+              new RedfishException(RedfishError.RESOURCE_NOT_FOUND, "ComputerSystem", e.machine()));
     } catch (RuntimeException | IOException e) {
       LOG.warn("redfish: {} {} failed", method, ex.getRequestPath(), e);
       reply = ErrorRenderer.render(new RedfishException(RedfishError.INTERNAL_ERROR));
@@ -191,6 +258,10 @@ public final class RedfishServer implements AutoCloseable {
     if (body.length > MAX_BODY) {
       throw new RedfishException(
           RedfishError.MALFORMED_JSON, "the body is larger than " + MAX_BODY + " bytes");
+    }
+    String type = headers.getOrDefault("content-type", "application/json");
+    if (body.length > 0 && !type.toLowerCase(java.util.Locale.ROOT).contains("json")) {
+      throw new RedfishException(RedfishError.UNSUPPORTED_MEDIA_TYPE, type);
     }
     Call anonymous = new Call(method, path, found.params(), headers, body, Optional.empty());
     Call call =
@@ -257,6 +328,13 @@ public final class RedfishServer implements AutoCloseable {
         }
       }
       servers.clear();
+      if (driver != null) {
+        try {
+          driver.close();
+        } catch (RuntimeException e) {
+          LOG.warn("redfish: closing the {} backend failed", driver.name(), e);
+        }
+      }
       if (worker != null) {
         worker.shutdownNow();
       }

@@ -77,6 +77,16 @@ public enum RedfishError {
       "NoValidSession",
       "There is no valid session or credential for this request.",
       "Log in with POST to the Sessions collection or send HTTP Basic credentials."),
+  LOGIN_FAILED(
+      401,
+      "NoValidSession",
+      "The user name or password is not valid.",
+      "Log in with a user of the appliance's htpasswd file."),
+  CREATE_FAILED_MISSING_REQ_PROPERTIES(
+      400,
+      "CreateFailedMissingReqProperties",
+      "The create failed because the property %1 is missing.",
+      "Add the property and resubmit."),
   RESOURCE_NOT_FOUND(
       404,
       "ResourceNotFound",

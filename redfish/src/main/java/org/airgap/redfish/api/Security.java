@@ -90,6 +90,11 @@ public final class Security {
     return new RedfishException(RedfishError.NO_VALID_SESSION);
   }
 
+  /** Counts a failed login that did not go through {@link #authenticate}. */
+  public void countFailure() {
+    failures.increment();
+  }
+
   public long failures() {
     return failures.sum();
   }
