@@ -70,8 +70,8 @@ public final class RegistryServer implements AutoCloseable {
             Routes.table(
                 new BaseHandler(),
                 new BlobHandler(store),
-                new UploadHandler(store),
-                new ManifestHandler(store),
+                new UploadHandler(store, counters),
+                new ManifestHandler(store, counters),
                 new TagHandler(store),
                 new ReferrerHandler(store)),
             users,

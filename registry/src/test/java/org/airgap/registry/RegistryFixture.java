@@ -107,6 +107,72 @@ public final class RegistryFixture implements AutoCloseable {
     return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  public static String sha256(byte[] bytes) {
+    return org.airgap.registry.api.Digest.sha256(bytes).toString();
+  }
+
+  /** Pushes {@code bytes} as a blob of {@code repo} (monolithic POST); returns its digest. */
+  public String pushBlob(String repo, byte[] bytes) throws IOException, InterruptedException {
+    String d = sha256(bytes);
+    HttpResponse<byte[]> r =
+        send(
+            request("/v2/" + repo + "/blobs/uploads/?digest=" + d)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+    if (r.statusCode() != 201) {
+      throw new IllegalStateException("blob push: " + r.statusCode() + " " + new String(r.body()));
+    }
+    return d;
+  }
+
+  /** PUTs a manifest; returns the response. */
+  public HttpResponse<byte[]> putManifest(String repo, String ref, String mediaType, byte[] body)
+      throws IOException, InterruptedException {
+    return send(
+        request("/v2/" + repo + "/manifests/" + ref)
+            .header("Content-Type", mediaType)
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
+  /** An OCI image manifest JSON for a config and layers (digests of pushed blobs). */
+  public static byte[] imageManifest(String configDigest, long configSize, String... layers) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",");
+    sb.append(
+            "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"")
+        .append(configDigest)
+        .append("\",\"size\":")
+        .append(configSize)
+        .append("},\"layers\":[");
+    for (int i = 0; i < layers.length; i += 2) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"")
+          .append(layers[i])
+          .append("\",\"size\":")
+          .append(layers[i + 1])
+          .append('}');
+    }
+    sb.append("]}");
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Pushes a config and one layer and an image manifest under {@code tag}; returns its digest. */
+  public String pushImage(String repo, String tag, String seed) throws Exception {
+    byte[] config = ("{\"seed\":\"" + seed + "\"}").getBytes(StandardCharsets.UTF_8);
+    byte[] layer = ("layer-" + seed).getBytes(StandardCharsets.UTF_8);
+    String c = pushBlob(repo, config);
+    String l = pushBlob(repo, layer);
+    byte[] m = imageManifest(c, config.length, l, Integer.toString(layer.length));
+    HttpResponse<byte[]> r =
+        putManifest(repo, tag, "application/vnd.oci.image.manifest.v1+json", m);
+    if (r.statusCode() != 201) {
+      throw new IllegalStateException(
+          "manifest push: " + r.statusCode() + " " + new String(r.body()));
+    }
+    return sha256(m);
+  }
+
   @Override
   public void close() {
     server.close();
