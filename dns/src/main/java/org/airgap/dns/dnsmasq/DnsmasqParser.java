@@ -304,6 +304,7 @@ public final class DnsmasqParser {
     void confDir(String value, Source src) {
       List<String> p = split(value);
       Path dir = Path.of(p.get(0));
+      files.add(dir);
       List<String> include = new ArrayList<>();
       List<String> exclude = new ArrayList<>();
       for (String s : p.subList(1, p.size())) {
@@ -351,6 +352,7 @@ public final class DnsmasqParser {
     }
 
     void hostsFile(Path f, Optional<String> domain) {
+      files.add(f);
       List<Path> targets = new ArrayList<>();
       if (Files.isDirectory(f)) {
         try (Stream<Path> st = Files.list(f)) {
