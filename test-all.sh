@@ -54,6 +54,44 @@ install_packages
 log "mvn -B -ntp verify"
 mvn -B -ntp verify
 
+# ./airgap serve from a clean clone: the launcher builds the jar, the daemon reaches /readyz,
+# and a second call does not build again.
+launcher_smoke() {
+  local tmp clone out pid admin i
+  tmp=$(mktemp -d)
+  clone="$tmp/clone"
+  git clone -q --no-hardlinks . "$clone"
+  cat > "$tmp/airgap.yaml" <<YAML
+data-dir: $tmp/var
+registry: { listen: ["127.0.0.1:0"] }
+websrv: { listen: ["127.0.0.1:0"] }
+dns: { listen: ["127.0.0.1:0"] }
+redfish: { listen: ["127.0.0.1:0"] }
+admin: { listen: ["127.0.0.1:0"] }
+YAML
+  out="$tmp/serve.out"
+  (cd "$clone" && exec ./airgap serve --config "$tmp/airgap.yaml") >"$out" 2>"$tmp/serve.err" &
+  pid=$!
+  admin=""
+  for i in $(seq 1 600); do
+    admin=$(sed -n 's#^  admin *\(http://[^ ]*/\).*#\1#p' "$out" | head -1)
+    [ -n "$admin" ] && grep -q '^  login' "$out" && break
+    kill -0 $pid 2>/dev/null || break
+    sleep 0.5
+  done
+  if [ -z "$admin" ] || ! curl -fsS "${admin}readyz"; then
+    echo "launcher smoke: no ready daemon"; cat "$out" "$tmp/serve.err"; kill $pid 2>/dev/null; exit 1
+  fi
+  kill $pid; wait $pid || true
+  if (cd "$clone" && ./airgap --version 2>&1) | grep -q building; then
+    echo "launcher smoke: the launcher rebuilt a current jar"; exit 1
+  fi
+  rm -rf "$tmp"
+  echo "launcher smoke: ./airgap serve from a clean clone reached /readyz"
+}
+log "./airgap serve from a clean clone"
+launcher_smoke
+
 log "benchmarks (smoke)"
 for b in bench/*/run; do
   [ -x "$b" ] || continue
