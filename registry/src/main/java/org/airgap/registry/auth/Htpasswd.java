@@ -37,10 +37,11 @@ public final class Htpasswd {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Path file;
-  private volatile Snapshot snapshot = new Snapshot(null, -1, Map.of());
+  private volatile Snapshot snapshot = new Snapshot(null, -1, null, Map.of());
   private final Map<String, Long> verified = new ConcurrentHashMap<>();
 
-  private record Snapshot(FileTime mtime, long size, Map<String, String> hashes) {}
+  /** What was read, and the size, mtime and inode it was read at (a rename is a new inode). */
+  private record Snapshot(FileTime mtime, long size, Object fileKey, Map<String, String> hashes) {}
 
   public Htpasswd(Path file) {
     this.file = file;
@@ -83,6 +84,11 @@ public final class Htpasswd {
     return ok;
   }
 
+  /** How many verified credentials the cache holds (for tests and metrics). */
+  int cachedCount() {
+    return verified.size();
+  }
+
   /** The user names in the file, in file order. */
   public List<String> users() {
     return new ArrayList<>(current().hashes().keySet());
@@ -91,16 +97,20 @@ public final class Htpasswd {
   private Snapshot current() {
     Snapshot s = snapshot;
     try {
-      FileTime mtime = Files.getLastModifiedTime(file);
-      long size = Files.size(file);
-      if (mtime.equals(s.mtime()) && size == s.size()) {
+      java.nio.file.attribute.BasicFileAttributes a =
+          Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+      if (a.lastModifiedTime().equals(s.mtime())
+          && a.size() == s.size()
+          && java.util.Objects.equals(a.fileKey(), s.fileKey())) {
         return s;
       }
-      Snapshot fresh = new Snapshot(mtime, size, parse(Files.readAllLines(file)));
+      Snapshot fresh =
+          new Snapshot(
+              a.lastModifiedTime(), a.size(), a.fileKey(), parse(Files.readAllLines(file)));
       snapshot = fresh;
       return fresh;
     } catch (NoSuchFileException e) {
-      Snapshot empty = new Snapshot(null, -1, Map.of());
+      Snapshot empty = new Snapshot(null, -1, null, Map.of());
       snapshot = empty;
       return empty;
     } catch (IOException e) {
