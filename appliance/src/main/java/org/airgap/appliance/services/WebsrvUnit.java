@@ -1,6 +1,9 @@
 package org.airgap.appliance.services;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.airgap.appliance.config.ListenAddress;
@@ -21,7 +24,12 @@ public final class WebsrvUnit implements ManagedService {
             new WebServerConfig(
                 s.listen().stream().map(ListenAddress::socketAddress).toList(),
                 ctx.config().websrvRoot(),
-                s.directoryIndex()));
+                s.directoryIndex(),
+                s.tlsListen().stream().map(ListenAddress::socketAddress).toList(),
+                ctx.tls("websrv", !s.tlsListen().isEmpty()),
+                s.allowedSymlinkTargets(),
+                s.maxRanges(),
+                Duration.ofSeconds(s.idleTimeout())));
   }
 
   @Override
@@ -31,7 +39,7 @@ public final class WebsrvUnit implements ManagedService {
 
   @Override
   public void start() throws Exception {
-    java.nio.file.Files.createDirectories(ctx.config().websrvRoot().resolve("images"));
+    Files.createDirectories(ctx.config().websrvRoot().resolve("images"));
     server.start();
   }
 
@@ -40,10 +48,18 @@ public final class WebsrvUnit implements ManagedService {
     return server.addresses();
   }
 
+  /** The images folder's URL: plain HTTP first (what osImages use), then HTTPS if configured. */
   @Override
   public List<String> urls() {
-    int port = addresses().get(0).getPort();
-    return List.of(ctx.urls().base(false, ctx.config().websrv().advertise(), port) + "/images/");
+    List<String> out = new ArrayList<>();
+    String advertise = ctx.config().websrv().advertise();
+    for (InetSocketAddress a : server.httpAddresses().stream().limit(1).toList()) {
+      out.add(ctx.urls().base(false, advertise, a.getPort()) + "/images/");
+    }
+    for (InetSocketAddress a : server.httpsAddresses().stream().limit(1).toList()) {
+      out.add(ctx.urls().base(true, null, a.getPort()) + "/images/");
+    }
+    return out;
   }
 
   @Override
