@@ -37,6 +37,7 @@ public final class RegistryFixture implements AutoCloseable {
       Path dir, Optional<SSLContext> tls, Optional<SSLContext> clientTls, boolean anonymous)
       throws IOException {
     this.dir = dir;
+    Files.createDirectories(dir);
     this.storage = dir.resolve("registry");
     this.htpasswd = dir.resolve("htpasswd");
     Files.writeString(htpasswd, USER + ":" + cheapHash(PASSWORD) + "\n");
