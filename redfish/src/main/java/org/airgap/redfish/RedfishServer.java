@@ -209,6 +209,7 @@ public final class RedfishServer implements AutoCloseable {
     m.put("auth_failures", s == null ? 0 : s.failures());
     m.put("auth_cache_hits", s == null ? 0 : s.cacheHits());
     m.put("sessions_active", ss == null ? 0 : (long) ss.size());
+    m.put("sessions_created", ss == null ? 0 : ss.created());
     return m;
   }
 
@@ -294,6 +295,11 @@ public final class RedfishServer implements AutoCloseable {
     var h = ex.getResponseHeaders();
     h.put(HttpString.tryFromString("OData-Version"), "4.0");
     h.put(HttpString.tryFromString("Cache-Control"), "no-cache");
+    if (!ex.isPersistent()) {
+      // Undertow leaves this out of bodiless replies; clients (python's http.client) then reuse
+      // a connection the server is about to close.
+      h.put(HttpString.tryFromString("Connection"), "close");
+    }
     if (r.status() == 401) {
       h.put(HttpString.tryFromString("WWW-Authenticate"), "Basic realm=\"airgap redfish\"");
     }

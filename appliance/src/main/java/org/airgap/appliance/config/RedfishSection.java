@@ -1,7 +1,13 @@
 package org.airgap.appliance.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.airgap.redfish.driver.Machine;
 
 /** {@code redfish:} the Redfish virtual-media BMC facade. */
 public record RedfishSection(
@@ -10,13 +16,31 @@ public record RedfishSection(
     Boolean tls,
     String advertise,
     String driver,
-    Path htpasswd) {
+    Path htpasswd,
+    Integer sessionTimeout,
+    Integer powerDelayMs,
+    List<MachineEntry> machines) {
+
+  /**
+   * One machine of the memory backend: {@code name} (required), {@code uuid} and {@code mac}
+   * (derived from the name and the position in the list when left out).
+   */
+  public record MachineEntry(String name, String uuid, String mac) {}
 
   public RedfishSection {
     enabled = enabled == null || enabled;
     listen = listen == null ? List.of(ListenAddress.parse("[::]:9000")) : List.copyOf(listen);
     tls = tls == null || tls;
     driver = driver == null ? "memory" : driver;
+    sessionTimeout = sessionTimeout == null ? 1800 : sessionTimeout;
+    powerDelayMs = powerDelayMs == null ? 2000 : powerDelayMs;
+    machines =
+        machines == null
+            ? List.of(
+                new MachineEntry("vm-0", null, null),
+                new MachineEntry("vm-1", null, null),
+                new MachineEntry("vm-2", null, null))
+            : List.copyOf(machines);
   }
 
   void validate(Problems p) {
@@ -25,10 +49,77 @@ public record RedfishSection(
     if (!List.of("memory", "libvirt").contains(driver)) {
       p.add("redfish.driver", "unknown driver '" + driver + "'", "one of: memory, libvirt");
     }
+    if (sessionTimeout < 30 || sessionTimeout > 86400) {
+      p.add("redfish.session-timeout", "must be 30-86400 seconds", "1800 is the default");
+    }
+    if (powerDelayMs < 0 || powerDelayMs > 60000) {
+      p.add("redfish.power-delay-ms", "must be 0-60000 milliseconds", "2000 is the default");
+    }
+    Set<String> names = new HashSet<>();
+    Set<String> uuids = new HashSet<>();
+    for (int i = 0; i < machines.size(); i++) {
+      MachineEntry e = machines.get(i);
+      String at = "redfish.machines[" + i + "]";
+      if (e.name() == null) {
+        p.add(at + ".name", "every machine needs a name", "for example vm-" + i);
+        continue;
+      }
+      int index = i;
+      p.check(
+          at + ".name",
+          () -> new Machine(e.name(), Machine.uuidFor(e.name()), "52:54:00:00:00:00"));
+      if (!names.add(e.name())) {
+        p.add(at + ".name", "'" + e.name() + "' is used by another machine");
+      }
+      if (e.uuid() != null) {
+        p.check(at + ".uuid", () -> uuid(e.uuid()));
+      }
+      p.check(at + ".mac", () -> new Machine("m", UUID.randomUUID(), mac(e, index)));
+      if (!uuids.add(uuidOf(e).toLowerCase(java.util.Locale.ROOT))) {
+        p.add(at + ".uuid", "the UUID is used by another machine");
+      }
+    }
+  }
+
+  /** The machines as the redfish module takes them (call after {@link #validate}). */
+  public List<Machine> machineList() {
+    List<Machine> out = new ArrayList<>();
+    for (int i = 0; i < machines.size(); i++) {
+      MachineEntry e = machines.get(i);
+      out.add(new Machine(e.name(), uuid(uuidOf(e)), mac(e, i)));
+    }
+    return List.copyOf(out);
+  }
+
+  public Duration sessionTimeoutDuration() {
+    return Duration.ofSeconds(sessionTimeout);
+  }
+
+  public Duration powerDelay() {
+    return Duration.ofMillis(powerDelayMs);
+  }
+
+  private static String uuidOf(MachineEntry e) {
+    return e.uuid() != null ? e.uuid() : Machine.uuidFor(e.name()).toString();
+  }
+
+  private static String mac(MachineEntry e, int index) {
+    return e.mac() != null ? e.mac() : Machine.macFor(index);
+  }
+
+  private static UUID uuid(String text) {
+    try {
+      if (text.length() != 36) {
+        throw new IllegalArgumentException();
+      }
+      return UUID.fromString(text);
+    } catch (IllegalArgumentException ex) {
+      throw new IllegalArgumentException("'" + text + "' is not a UUID (8-4-4-4-12 hex digits)");
+    }
   }
 
   /** Every key at its default. */
   public static RedfishSection defaults() {
-    return new RedfishSection(null, null, null, null, null, null);
+    return new RedfishSection(null, null, null, null, null, null, null, null, null);
   }
 }

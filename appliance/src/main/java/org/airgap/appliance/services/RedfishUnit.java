@@ -25,7 +25,10 @@ public final class RedfishUnit implements ManagedService {
             new RedfishConfig(
                 s.listen().stream().map(ListenAddress::socketAddress).toList(),
                 ctx.tls("redfish", s.tls()),
-                s.driver()),
+                s.driver(),
+                s.machineList(),
+                s.sessionTimeoutDuration(),
+                s.powerDelay()),
             users::check);
   }
 

@@ -61,6 +61,8 @@ public final class Sessions {
   private final Clock clock;
   private final ConcurrentHashMap<String, Session> byToken = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Session> byId = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.LongAdder created =
+      new java.util.concurrent.atomic.LongAdder();
 
   public Sessions(Duration idleTimeout, int limit, Clock clock) {
     this.idleTimeout = idleTimeout;
@@ -90,6 +92,7 @@ public final class Sessions {
             clock.instant());
     byToken.put(s.token, s);
     byId.put(s.id, s);
+    created.increment();
     return s;
   }
 
@@ -130,6 +133,11 @@ public final class Sessions {
     }
     remove(s);
     return !expired(s, clock.instant());
+  }
+
+  /** Sessions created since start. */
+  public long created() {
+    return created.sum();
   }
 
   public int size() {

@@ -30,12 +30,23 @@ public record Machine(String name, UUID uuid, String mac) {
     }
   }
 
-  /** {@code vm-<index>} with a UUID and a MAC derived from the index (stable across restarts). */
+  /** {@code vm-<index>} with the derived UUID and MAC (stable across restarts). */
   public static Machine numbered(int index) {
     String name = "vm-" + index;
-    UUID uuid = UUID.nameUUIDFromBytes(("airgap redfish " + name).getBytes(StandardCharsets.UTF_8));
-    String mac = String.format("52:54:00:a1:%02x:%02x", (index >> 8) & 0xff, index & 0xff);
-    return new Machine(name, uuid, mac);
+    return new Machine(name, uuidFor(name), macFor(index));
+  }
+
+  /** The default UUID of a machine named {@code name}: a name-based (v3) UUID. */
+  public static UUID uuidFor(String name) {
+    return UUID.nameUUIDFromBytes(("airgap redfish " + name).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The default MAC of the {@code index}-th machine: {@code 52:54:00:a1:HH:LL}. */
+  public static String macFor(int index) {
+    if (index < 0 || index > 0xffff) {
+      throw new IllegalArgumentException("machine index " + index + " is out of range 0-65535");
+    }
+    return String.format("52:54:00:a1:%02x:%02x", (index >> 8) & 0xff, index & 0xff);
   }
 
   /** {@code vm-0} … {@code vm-(count-1)}. */
