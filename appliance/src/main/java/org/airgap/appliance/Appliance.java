@@ -50,7 +50,7 @@ public final class Appliance implements AutoCloseable {
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(8);
   public static final String FIRST_USER = "admin";
 
-  private final AirgapConfig config;
+  private volatile AirgapConfig config;
   private final DataDir dataDir;
   private final Instant created = Instant.now();
   private final Map<String, ServiceState> states =
@@ -62,6 +62,13 @@ public final class Appliance implements AutoCloseable {
   private volatile String generatedPassword;
   private volatile Duration startupTime;
   private boolean closed;
+  private final java.util.concurrent.ScheduledExecutorService renewer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "airgap-cert-renewal");
+            t.setDaemon(true);
+            return t;
+          });
 
   public Appliance(AirgapConfig config) {
     this.config = config;
@@ -117,16 +124,16 @@ public final class Appliance implements AutoCloseable {
     dataDir.create().lock();
     try {
       Pki pki = new Pki(config.dataDir().resolve("pki"), config.site().domain()).init();
-      Pki.Sans sans = sans();
-      if (config.registry().enabled() && config.registry().tls()) {
-        pki.ensure("registry", sans);
-      }
-      if (config.redfish().enabled() && config.redfish().tls()) {
-        pki.ensure("redfish", sans);
-      }
+      setUpCertificates(pki, config);
       Htpasswd users = new Htpasswd(config.htpasswd());
       ensureFirstUser(users);
-      context = new ApplianceContext(config, pki, users, new Urls(config.site()));
+      context =
+          new ApplianceContext(
+              config,
+              pki,
+              users,
+              new Urls(config.site()),
+              new org.airgap.dns.MutableRecordSource());
       services = build(context);
       for (ManagedService s : services) {
         states.put(s.name(), ServiceState.NEW);
@@ -135,6 +142,7 @@ public final class Appliance implements AutoCloseable {
         startOne(s);
       }
       startupTime = Duration.ofNanos(System.nanoTime() - t0);
+      renewer.scheduleAtFixedRate(this::renewCertificates, 6, 6, TimeUnit.HOURS);
       LOG.info("ready in {} ms", startupTime.toMillis());
     } catch (RuntimeException e) {
       close();
@@ -157,6 +165,9 @@ public final class Appliance implements AutoCloseable {
     }
     if (config.redfish().enabled()) {
       units.add(RedfishUnit::new);
+    }
+    if (config.dhcp().enabled()) {
+      units.add(org.airgap.appliance.services.DhcpUnit::new);
     }
     for (Function<ApplianceContext, ManagedService> u : units) {
       out.add(u.apply(ctx));
@@ -207,7 +218,102 @@ public final class Appliance implements AutoCloseable {
             .toList());
   }
 
-  private Pki.Sans sans() {
+  /** Generated certificates for TLS services, or the user-supplied ones from certificates:. */
+  private static void setUpCertificates(Pki pki, AirgapConfig cfg) {
+    Pki.Sans sans = sans(cfg);
+    Map<String, Boolean> tls = new LinkedHashMap<>();
+    tls.put("registry", cfg.registry().enabled() && cfg.registry().tls());
+    tls.put("redfish", cfg.redfish().enabled() && cfg.redfish().tls());
+    tls.forEach(
+        (service, on) -> {
+          if (!on) {
+            return;
+          }
+          var supplied = cfg.certificates().services().get(service);
+          if (supplied != null) {
+            pki.supply(service, supplied.cert(), supplied.key());
+          } else {
+            pki.ensure(service, sans);
+          }
+        });
+  }
+
+  private void renewCertificates() {
+    try {
+      List<String> renewed = context.pki().refresh();
+      if (!renewed.isEmpty()) {
+        LOG.info("renewed certificates: {}", String.join(", ", renewed));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("certificate renewal failed: {}", reason(e));
+    }
+  }
+
+  /**
+   * Applies a new config without a restart: certificates (generated ones reissued for new names,
+   * user-supplied ones re-read), and each service's own reload. What cannot change live (a
+   * listener, the data dir) is returned as "needs restart" notes; the service keeps running with
+   * what it had. Throws (and changes nothing) when the new certificates cannot be loaded.
+   */
+  public synchronized List<String> reload(AirgapConfig next) {
+    List<String> notes = new ArrayList<>();
+    if (!next.dataDir()
+        .toAbsolutePath()
+        .normalize()
+        .equals(config.dataDir().toAbsolutePath().normalize())) {
+      notes.add("data-dir changed: needs restart");
+    }
+    ApplianceContext ctx = context;
+    setUpCertificates(ctx.pki(), next);
+    List<String> renewed = ctx.pki().refresh();
+    if (!renewed.isEmpty()) {
+      LOG.info("certificates now served: {}", String.join(", ", renewed));
+    }
+    ApplianceContext nextCtx =
+        new ApplianceContext(
+            next, ctx.pki(), ctx.users(), new Urls(next.site()), ctx.leaseRecords());
+    for (ManagedService s : services) {
+      ManagedService.ReloadOutcome o = s.reload(nextCtx);
+      boolean changed =
+          !java.util.Objects.equals(section(config, s.name()), section(next, s.name()));
+      if (o == ManagedService.ReloadOutcome.NEEDS_RESTART
+          || (o == ManagedService.ReloadOutcome.NOT_SUPPORTED && changed)) {
+        notes.add(s.name() + ": changed settings need a restart");
+      }
+    }
+    for (String n : new String[] {"registry", "websrv", "dns", "redfish"}) {
+      boolean wasOn = services.stream().anyMatch(s -> s.name().equals(n));
+      if (wasOn != enabled(next, n)) {
+        notes.add(n + ": " + (wasOn ? "disabled" : "enabled") + ": needs restart");
+      }
+    }
+    config = next;
+    context = nextCtx;
+    return notes;
+  }
+
+  private static boolean enabled(AirgapConfig c, String service) {
+    return switch (service) {
+      case "registry" -> c.registry().enabled();
+      case "websrv" -> c.websrv().enabled();
+      case "dns" -> c.dns().enabled();
+      case "redfish" -> c.redfish().enabled();
+      default -> true;
+    };
+  }
+
+  private static Object section(AirgapConfig c, String service) {
+    return switch (service) {
+      case "registry" -> c.registry();
+      case "websrv" -> List.of(c.websrv(), c.websrvRoot());
+      case "dns" -> List.of(c.dns(), c.dnsmasq(), c.site());
+      case "redfish" -> c.redfish();
+      case "admin" -> c.admin();
+      default -> "";
+    };
+  }
+
+  private static Pki.Sans sans(AirgapConfig config) {
     Set<String> names = new LinkedHashSet<>(config.site().hostnames());
     names.add(config.site().hostname());
     for (String adv : new String[] {config.registry().advertise(), config.redfish().advertise()}) {
@@ -256,6 +362,7 @@ public final class Appliance implements AutoCloseable {
       return;
     }
     closed = true;
+    renewer.shutdownNow();
     List<ManagedService> toStop = new ArrayList<>(started);
     Collections.reverse(toStop);
     ExecutorService stopper =

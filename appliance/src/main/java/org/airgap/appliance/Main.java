@@ -4,8 +4,10 @@ import java.io.PrintWriter;
 import java.util.List;
 import org.airgap.appliance.cli.CaCommand;
 import org.airgap.appliance.cli.ConfigSchemaCommand;
+import org.airgap.appliance.cli.DoctorCommand;
 import org.airgap.appliance.cli.ImagesCommand;
 import org.airgap.appliance.cli.RegistryCommand;
+import org.airgap.appliance.cli.ReloadCommand;
 import org.airgap.appliance.cli.ServeCommand;
 import org.airgap.appliance.cli.UserCommand;
 import org.airgap.appliance.cli.VerifyCommand;
@@ -29,6 +31,8 @@ import picocli.CommandLine.Option;
       ConfigSchemaCommand.class,
       CaCommand.class,
       UserCommand.class,
+      ReloadCommand.class,
+      DoctorCommand.class,
       ImagesCommand.class,
       RegistryCommand.class,
       CommandLine.HelpCommand.class

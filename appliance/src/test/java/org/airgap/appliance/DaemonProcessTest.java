@@ -27,9 +27,13 @@ class DaemonProcessTest {
   private static final Pattern ADMIN = Pattern.compile("^\\s+admin\\s+(http://\\S+/)");
 
   /** A running {@code airgap serve} child and what it printed. */
-  record Daemon(Process process, List<String> out, CompletableFuture<String> err) {}
+  public record Daemon(Process process, List<String> out, CompletableFuture<String> err) {}
 
   static Daemon launch(Path config) throws Exception {
+    return launch(config, java.util.Map.of());
+  }
+
+  static Daemon launch(Path config, java.util.Map<String, String> env) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder pb =
         new ProcessBuilder(
@@ -41,6 +45,7 @@ class DaemonProcessTest {
             "serve",
             "--config",
             config.toString());
+    pb.environment().putAll(env);
     Process p = pb.start();
     CompletableFuture<String> err =
         CompletableFuture.supplyAsync(

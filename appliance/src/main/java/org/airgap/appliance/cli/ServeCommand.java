@@ -1,11 +1,16 @@
 package org.airgap.appliance.cli;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.airgap.appliance.Appliance;
 import org.airgap.appliance.config.AirgapConfig;
+import org.airgap.appliance.config.ConfigException;
 import org.airgap.appliance.services.ManagedService;
+import org.airgap.appliance.systemd.SdNotify;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -15,6 +20,7 @@ import picocli.CommandLine.Mixin;
  */
 @Command(name = "serve", description = "Run the appliance (every enabled service) until stopped.")
 public final class ServeCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
   private static volatile boolean served;
 
   @Mixin ConfigOption config;
@@ -28,11 +34,14 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     AirgapConfig cfg = config.load();
     Appliance appliance = new Appliance(cfg);
+    SdNotify systemd = SdNotify.fromEnvironment();
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(
             () -> {
+              systemd.stopping();
               appliance.close();
+              systemd.close();
               stopped.countDown();
             },
             "airgap-shutdown");
@@ -46,8 +55,44 @@ public final class ServeCommand implements Callable<Integer> {
     }
     printBanner(appliance, System.out);
     served = true;
+    onSighup(() -> reload(appliance, systemd));
+    systemd.ready(
+        "serving: "
+            + String.join(", ", appliance.services().stream().map(ManagedService::name).toList()));
     stopped.await();
     return 0;
+  }
+
+  /**
+   * SIGHUP: re-read the config file and apply what can change live. A config that does not load is
+   * rejected with its errors and the old one keeps serving.
+   */
+  private synchronized void reload(Appliance appliance, SdNotify systemd) {
+    systemd.reloading();
+    try {
+      AirgapConfig next = config.load();
+      List<String> notes = appliance.reload(next);
+      notes.forEach(n -> LOG.warn("reload: {}", n));
+      LOG.info("reloaded {}", config.file().map(Object::toString).orElse("the built-in defaults"));
+    } catch (ConfigException e) {
+      LOG.error("reload rejected, the running config stays:\n{}", String.join("\n", e.lines()));
+    } catch (RuntimeException e) {
+      LOG.error("reload rejected, the running config stays: {}", e.getMessage());
+    } finally {
+      systemd.ready("serving");
+    }
+  }
+
+  @SuppressWarnings("restriction")
+  private static void onSighup(Runnable action) {
+    java.util.concurrent.ExecutorService worker =
+        java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "airgap-reload");
+              t.setDaemon(true);
+              return t;
+            });
+    sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> worker.submit(action));
   }
 
   static void printBanner(Appliance a, PrintStream out) {

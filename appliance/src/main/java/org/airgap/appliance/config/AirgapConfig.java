@@ -18,7 +18,8 @@ public record AirgapConfig(
     DnsmasqSection dnsmasq,
     DhcpSection dhcp,
     RedfishSection redfish,
-    AdminSection admin) {
+    AdminSection admin,
+    CertificatesSection certificates) {
 
   public AirgapConfig {
     dataDir = dataDir == null ? Path.of("./var") : dataDir;
@@ -30,6 +31,7 @@ public record AirgapConfig(
     dhcp = dhcp == null ? DhcpSection.defaults() : dhcp;
     redfish = redfish == null ? RedfishSection.defaults() : redfish;
     admin = admin == null ? AdminSection.defaults() : admin;
+    certificates = certificates == null ? CertificatesSection.defaults() : certificates;
   }
 
   /** The web server's root: {@code websrv.root}, else {@code <data-dir>/srv}. */
@@ -52,6 +54,7 @@ public record AirgapConfig(
     dhcp.validate(p);
     redfish.validate(p);
     admin.validate(p);
+    certificates.validate(p);
     checkPortClashes(p);
     return p;
   }

@@ -61,6 +61,11 @@ public final class ConfigSchema {
     } else if (Map.class.isAssignableFrom(c)) {
       s.put("type", "object");
       s.set("additionalProperties", schemaFor(m, t.getContentType()));
+    } else if (c == CertificatesSection.class) {
+      s.put("type", "object");
+      s.set(
+          "additionalProperties",
+          schemaFor(m, m.constructType(CertificatesSection.CertificateFiles.class)));
     } else if (c == java.time.Duration.class) {
       s.put("type", "string");
       s.put("description", "a duration such as 30s, 5m, 2h or ISO-8601 PT30S");

@@ -93,6 +93,11 @@ public final class Pki {
   private final Clock clock;
   private final Map<String, SwappableKeyManager> keyManagers = new LinkedHashMap<>();
   private final Map<String, Sans> sans = new LinkedHashMap<>();
+  private final Map<String, Supplied> supplied = new LinkedHashMap<>();
+
+  /** A user-supplied certificate (chain) and key, and the file times they were loaded at. */
+  private record Supplied(Path cert, Path key, String stamp) {}
+
   private KeyPair caKeys;
   private X509Certificate ca;
 
@@ -253,7 +258,12 @@ public final class Pki {
     try {
       SwappableKeyManager km = keyManagers.get(service);
       if (km == null) {
-        km = new SwappableKeyManager(loadKeyManager(certFile(service), keyFile(service)));
+        Supplied u = supplied.get(service);
+        km =
+            new SwappableKeyManager(
+                u != null
+                    ? loadKeyManager(u.cert(), u.key())
+                    : loadKeyManager(certFile(service), keyFile(service)));
         keyManagers.put(service, km);
       }
       SSLContext ctx = SSLContext.getInstance("TLS");
@@ -268,9 +278,50 @@ public final class Pki {
     }
   }
 
+  /**
+   * Serves {@code cert} and {@code key} (PEM, user-supplied) for {@code service} instead of a
+   * generated certificate; a later call with changed files swaps them into running servers. Returns
+   * whether what is served changed.
+   */
+  public synchronized boolean supply(String service, Path cert, Path key) {
+    try {
+      String stamp = stamp(cert) + "/" + stamp(key);
+      Supplied before = supplied.get(service);
+      if (before != null
+          && before.cert().equals(cert)
+          && before.key().equals(key)
+          && before.stamp().equals(stamp)) {
+        return false;
+      }
+      X509ExtendedKeyManager loaded = loadKeyManager(cert, key); // fails before anything changes
+      supplied.put(service, new Supplied(cert, key, stamp));
+      sans.remove(service);
+      SwappableKeyManager km = keyManagers.get(service);
+      if (km != null) {
+        km.swap(loaded);
+      }
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot load the " + service + " certificate " + cert + ": " + e.getMessage(), e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(
+          "cannot load the " + service + " certificate " + cert + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String stamp(Path p) throws IOException {
+    return Files.getLastModifiedTime(p).toMillis() + ":" + Files.size(p);
+  }
+
   /** Reissues what is due and swaps it into running servers; returns the services renewed. */
   public synchronized List<String> refresh() {
     List<String> renewed = new ArrayList<>();
+    for (Map.Entry<String, Supplied> e : new ArrayList<>(supplied.entrySet())) {
+      if (supply(e.getKey(), e.getValue().cert(), e.getValue().key())) {
+        renewed.add(e.getKey());
+      }
+    }
     for (Map.Entry<String, Sans> e : sans.entrySet()) {
       if (ensure(e.getKey(), e.getValue())) {
         renewed.add(e.getKey());
@@ -294,6 +345,13 @@ public final class Pki {
     for (String s : sans.keySet()) {
       try {
         out.put(s, readCertificates(certFile(s)).get(0).getNotAfter().toInstant());
+      } catch (IOException | GeneralSecurityException e) {
+        // unreadable: left out
+      }
+    }
+    for (Map.Entry<String, Supplied> u : supplied.entrySet()) {
+      try {
+        out.put(u.getKey(), readCertificates(u.getValue().cert()).get(0).getNotAfter().toInstant());
       } catch (IOException | GeneralSecurityException e) {
         // unreadable: left out
       }

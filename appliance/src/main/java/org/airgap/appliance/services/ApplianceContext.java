@@ -6,10 +6,15 @@ import javax.net.ssl.SSLContext;
 import org.airgap.appliance.config.AirgapConfig;
 import org.airgap.appliance.config.Urls;
 import org.airgap.appliance.pki.Pki;
+import org.airgap.dns.MutableRecordSource;
 import org.airgap.registry.auth.Htpasswd;
 
-/** What every service unit may use: the config, the data dir, TLS material and users. */
-public record ApplianceContext(AirgapConfig config, Pki pki, Htpasswd users, Urls urls) {
+/**
+ * What every service unit may use: the config, the data dir, TLS material, users, and the DNS
+ * records that DHCP leases publish ({@code <hostname>.<domain>} → leased address, and PTR).
+ */
+public record ApplianceContext(
+    AirgapConfig config, Pki pki, Htpasswd users, Urls urls, MutableRecordSource leaseRecords) {
 
   public Path dataDir() {
     return config.dataDir();

@@ -38,7 +38,7 @@ public final class DnsUnit implements ManagedService {
   private static final Logger LOG = LoggerFactory.getLogger(DnsUnit.class);
   private static final Duration WATCH_INTERVAL = Duration.ofSeconds(2);
 
-  private final ApplianceContext ctx;
+  private volatile ApplianceContext ctx;
   private final DnsParser parser;
   private final Built built;
   private final DnsServer server;
@@ -60,7 +60,7 @@ public final class DnsUnit implements ManagedService {
     this.ctx = ctx;
     this.parser = parser;
     this.built = build(ctx.config(), parser);
-    this.server = new DnsServer(built.config());
+    this.server = new DnsServer(built.config(), List.of(ctx.leaseRecords()));
   }
 
   /**
@@ -234,12 +234,25 @@ public final class DnsUnit implements ManagedService {
    * query (SIGHUP, or a change of a watched file). A broken config keeps the running one.
    */
   public void reload() {
+    reload(ctx);
+  }
+
+  /**
+   * SIGHUP: the new config's records, zones and upstreams, and the dnsmasq files read again. New
+   * listen addresses need a restart; everything else applies live.
+   */
+  @Override
+  public ReloadOutcome reload(ApplianceContext next) {
     try {
-      Built next = build(ctx.config(), parser);
-      next.notes().forEach(n -> LOG.warn("dns: {}", n));
-      server.reload(next.config());
+      Built b = build(next.config(), parser);
+      b.notes().forEach(n -> LOG.warn("dns: {}", n));
+      server.reload(b.config());
+      boolean moved = !next.config().dns().listen().equals(ctx.config().dns().listen());
+      ctx = next;
+      return moved ? ReloadOutcome.NEEDS_RESTART : ReloadOutcome.APPLIED;
     } catch (ConfigException e) {
       LOG.error("dns: reload refused, keeping the running config: {}", e.lines());
+      return ReloadOutcome.APPLIED;
     }
   }
 

@@ -26,6 +26,24 @@ public interface ManagedService extends AutoCloseable {
     return Map.of();
   }
 
+  /** What a reload did. */
+  enum ReloadOutcome {
+    /** The new settings are in effect (or nothing changed). */
+    APPLIED,
+    /** Some new settings can only take effect after a restart. */
+    NEEDS_RESTART,
+    /** This service cannot reload; a changed section needs a restart. */
+    NOT_SUPPORTED
+  }
+
+  /**
+   * Takes a new config while running (SIGHUP). The default cannot; a service that can re-reads what
+   * it owns and keeps its listeners.
+   */
+  default ReloadOutcome reload(ApplianceContext next) {
+    return ReloadOutcome.NOT_SUPPORTED;
+  }
+
   @Override
   void close();
 }

@@ -98,7 +98,10 @@ class DnsUnitTest {
                 + "dnsmasq:\n  conf-files: ['"
                 + conf
                 + "']\n");
-    try (DnsUnit unit = new DnsUnit(new ApplianceContext(c, null, null, null), parser())) {
+    try (DnsUnit unit =
+        new DnsUnit(
+            new ApplianceContext(c, null, null, null, new org.airgap.dns.MutableRecordSource()),
+            parser())) {
       unit.start();
       SimpleResolver r = new SimpleResolver(unit.addresses().get(0));
       r.setTimeout(Duration.ofSeconds(2));
