@@ -198,6 +198,13 @@ public final class RedfishServer implements AutoCloseable {
     }
   }
 
+  /** The machine backend once started (the driver the Redfish resources call), else empty. */
+  public Optional<MachineDriver> driver() {
+    synchronized (lock) {
+      return started && !closed ? Optional.ofNullable(driver) : Optional.empty();
+    }
+  }
+
   /** Requests by status class, authentication failures and sessions. */
   public Map<String, Long> counters() {
     Map<String, Long> m = new LinkedHashMap<>();

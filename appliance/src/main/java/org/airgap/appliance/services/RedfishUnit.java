@@ -3,6 +3,7 @@ package org.airgap.appliance.services;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.airgap.appliance.config.ListenAddress;
 import org.airgap.appliance.config.RedfishSection;
 import org.airgap.redfish.RedfishConfig;
@@ -52,6 +53,11 @@ public final class RedfishUnit implements ManagedService {
     RedfishSection s = ctx.config().redfish();
     int port = addresses().get(0).getPort();
     return List.of(ctx.urls().base(s.tls(), s.advertise(), port) + "/redfish/v1/");
+  }
+
+  /** The machine backend while running: the console's power and eject use the same calls. */
+  public Optional<org.airgap.redfish.driver.MachineDriver> driver() {
+    return server.driver();
   }
 
   @Override
