@@ -223,6 +223,7 @@ public final class RedfishServer implements AutoCloseable {
   private void handle(HttpServerExchange ex) {
     Reply reply;
     String method = ex.getRequestMethod().toString();
+    String ifNoneMatch = ex.getRequestHeaders().getFirst("If-None-Match");
     try {
       reply = dispatch(ex, method);
     } catch (RedfishException e) {
@@ -240,7 +241,7 @@ public final class RedfishServer implements AutoCloseable {
       LOG.warn("redfish: {} {} failed", method, ex.getRequestPath(), e);
       reply = ErrorRenderer.render(new RedfishException(RedfishError.INTERNAL_ERROR));
     }
-    write(ex, method, reply);
+    write(ex, method, reply, Optional.ofNullable(ifNoneMatch));
   }
 
   private Reply dispatch(HttpServerExchange ex, String method) throws IOException {
@@ -282,21 +283,24 @@ public final class RedfishServer implements AutoCloseable {
                 headers,
                 body,
                 Optional.of(security.authenticate(anonymous)));
-    Reply r = found.route().handler().handle(call);
-    if (r.resource() && r.body().isPresent() && r.status() == 200) {
-      String etag = Etags.of(r.body().get());
-      Optional<String> inm = call.header("if-none-match");
-      if (inm.isPresent()
-          && (method.equals("GET") || method.equals("HEAD"))
-          && Etags.matches(inm.get(), etag)) {
-        return new Reply(304, Optional.empty(), Map.of("ETag", etag), false);
+    return found.route().handler().handle(call);
+  }
+
+  /**
+   * Serialises once; a single resource's 200 gets its ETag from those bytes, and a GET whose
+   * If-None-Match names it gets 304.
+   */
+  private void write(HttpServerExchange ex, String method, Reply r, Optional<String> ifNoneMatch) {
+    byte[] bytes = r.body().map(Json::bytes).orElse(null);
+    if (bytes != null && r.resource() && r.status() == 200) {
+      String etag = Etags.of(bytes);
+      boolean read = method.equals("GET") || method.equals("HEAD");
+      if (read && ifNoneMatch.isPresent() && Etags.matches(ifNoneMatch.get(), etag)) {
+        r = new Reply(304, Optional.empty(), Map.of(), false);
+        bytes = null;
       }
       r = r.with("ETag", etag);
     }
-    return r;
-  }
-
-  private void write(HttpServerExchange ex, String method, Reply r) {
     byClass[Math.min(5, Math.max(1, r.status() / 100))].increment();
     ex.setStatusCode(r.status());
     var h = ex.getResponseHeaders();
@@ -311,11 +315,10 @@ public final class RedfishServer implements AutoCloseable {
       h.put(HttpString.tryFromString("WWW-Authenticate"), "Basic realm=\"airgap redfish\"");
     }
     r.headers().forEach((k, v) -> h.put(HttpString.tryFromString(k), v));
-    if (r.body().isEmpty()) {
+    if (bytes == null) {
       ex.endExchange();
       return;
     }
-    byte[] bytes = Json.bytes(r.body().get());
     h.put(HttpString.tryFromString("Content-Type"), "application/json; charset=utf-8");
     h.put(HttpString.tryFromString("Content-Length"), Long.toString(bytes.length));
     if (method.equals("HEAD")) {
