@@ -71,8 +71,8 @@ public final class RedfishServer implements AutoCloseable {
   private XnioWorker worker;
   private final List<Undertow> servers = new ArrayList<>();
   private final List<InetSocketAddress> bound = new ArrayList<>();
-  private Sessions sessions;
-  private Security security;
+  private volatile Sessions sessions;
+  private volatile Security security;
   private Router router;
   private MachineDriver driver;
 

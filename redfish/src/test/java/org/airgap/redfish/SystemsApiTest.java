@@ -215,6 +215,33 @@ class SystemsApiTest {
   }
 
   @Test
+  void headOversizedBodiesAndForeignContentTypes() throws Exception {
+    String vm = "/redfish/v1/Systems/vm-0";
+    Harness.Response head = h.send("HEAD", vm, Optional.empty(), Map.of());
+    assertThat(head.status()).isEqualTo(200);
+    assertThat(head.header("ETag")).isEqualTo(h.get(vm).header("ETag"));
+    String big = "{\"Boot\":\"" + "x".repeat(70_000) + "\"}";
+    Harness.Response tooBig = h.patch(vm, big, Map.of());
+    assertThat(tooBig.status()).isEqualTo(400);
+    assertThat(tooBig.messageId()).isEqualTo("Base.1.19.MalformedJSON");
+    java.net.http.HttpResponse<String> text =
+        h.http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(h.base + vm))
+                .header("Authorization", Harness.basic(Harness.USER, Harness.PASSWORD))
+                .header("Content-Type", "text/plain")
+                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString("Boot=Cd"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(text.statusCode()).isEqualTo(415);
+    assertThat(
+            RedfishSchemas.errors(
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(text.body())))
+        .isEmpty();
+    // the server is still fine
+    assertThat(h.get(vm).status()).isEqualTo(200);
+  }
+
+  @Test
   void secureBootToggles() {
     String sb = "/redfish/v1/Systems/vm-0/SecureBoot";
     assertThat(h.get(sb).body().path("SecureBootEnable").asBoolean()).isFalse();

@@ -36,8 +36,4 @@ public record Reply(
     h.put(header, value);
     return new Reply(status, body, h, resource);
   }
-
-  public Reply withStatus(int newStatus) {
-    return new Reply(newStatus, body, headers, resource);
-  }
 }
