@@ -44,7 +44,12 @@ class RegistryUnitTest {
     Htpasswd.put(cfg.htpasswd(), "ops", "pw-1");
     RegistryUnit unit =
         new RegistryUnit(
-            new ApplianceContext(cfg, pki, new Htpasswd(cfg.htpasswd()), new Urls(cfg.site())));
+            new ApplianceContext(
+                cfg,
+                pki,
+                new Htpasswd(cfg.htpasswd()),
+                new Urls(cfg.site()),
+                new org.airgap.dns.MutableRecordSource()));
     try {
       unit.start();
       int port = unit.addresses().get(0).getPort();
