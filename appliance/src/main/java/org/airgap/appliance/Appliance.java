@@ -224,6 +224,7 @@ public final class Appliance implements AutoCloseable {
     Map<String, Boolean> tls = new LinkedHashMap<>();
     tls.put("registry", cfg.registry().enabled() && cfg.registry().tls());
     tls.put("redfish", cfg.redfish().enabled() && cfg.redfish().tls());
+    tls.put("admin", cfg.admin().tls());
     tls.forEach(
         (service, on) -> {
           if (!on) {

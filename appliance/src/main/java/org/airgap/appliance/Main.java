@@ -3,6 +3,7 @@ package org.airgap.appliance;
 import java.io.PrintWriter;
 import java.util.List;
 import org.airgap.appliance.cli.CaCommand;
+import org.airgap.appliance.cli.ClusterCommand;
 import org.airgap.appliance.cli.ConfigSchemaCommand;
 import org.airgap.appliance.cli.DoctorCommand;
 import org.airgap.appliance.cli.ImagesCommand;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Option;
       UserCommand.class,
       ReloadCommand.class,
       DoctorCommand.class,
+      ClusterCommand.class,
       ImagesCommand.class,
       RegistryCommand.class,
       CommandLine.HelpCommand.class
