@@ -6,7 +6,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,24 +92,16 @@ final class SafePaths {
     if (!p.normalize().startsWith(root)) {
       throw new WebErrorException(WebError.BAD_REQUEST, "path leaves the root");
     }
-    if (!Files.exists(p)) {
-      throw new WebErrorException(WebError.NOT_FOUND, "no such file");
-    }
     Path real;
     try {
       real = p.toRealPath();
     } catch (IOException e) {
-      throw new WebErrorException(WebError.NOT_FOUND, "cannot resolve: " + e.getMessage());
+      throw new WebErrorException(WebError.NOT_FOUND, "no such file");
     }
     if (!real.startsWith(root) && allowed.stream().noneMatch(real::startsWith)) {
       throw new WebErrorException(WebError.FORBIDDEN, "symlink points outside the root");
     }
     return new Target(real, path, trailingSlash);
-  }
-
-  /** Whether {@code real} is a regular file that may be opened without following a link. */
-  static boolean isFile(Path real) {
-    return Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS);
   }
 
   private static int indexOfAny(String s, char a, char b) {

@@ -143,11 +143,13 @@ final class StaticFileHandler extends SimpleChannelInboundHandler<HttpObject> {
       throw new WebErrorException(WebError.METHOD_NOT_ALLOWED, "only GET and HEAD");
     }
     SafePaths.Target t = paths.resolve(ex.req.uri());
-    if (Files.isDirectory(t.file())) {
+    BasicFileAttributes a =
+        Files.readAttributes(t.file(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (a.isDirectory()) {
       serveDirectory(ex, t);
       return;
     }
-    if (!SafePaths.isFile(t.file())) {
+    if (!a.isRegularFile()) {
       throw new WebErrorException(WebError.NOT_FOUND, "not a regular file");
     }
     if (t.trailingSlash()) {
@@ -156,7 +158,6 @@ final class StaticFileHandler extends SimpleChannelInboundHandler<HttpObject> {
     FileChannel fc = FileChannel.open(t.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     boolean handedOff = false;
     try {
-      BasicFileAttributes a = Files.readAttributes(t.file(), BasicFileAttributes.class);
       long length = fc.size();
       Representation rep =
           new Representation(

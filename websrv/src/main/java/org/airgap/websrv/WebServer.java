@@ -67,7 +67,8 @@ public final class WebServer implements AutoCloseable {
     IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> channelClass =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    int threads = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
+    // one event loop per core, as nginx runs one worker per core: sendfile does the heavy lifting
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     group = new MultiThreadIoEventLoopGroup(threads, factory);
     Optional<SslContext> ssl =
         config.tls().map(ctx -> new JdkSslContext(ctx, false, ClientAuth.NONE));
