@@ -1,13 +1,16 @@
 """Drives a Redfish BMC the way Ironic's redfish-virtual-media boot interface does, with sushy.
 
 Usage: ironic_vmedia_boot.py BASE_URL USER PASSWORD SYSTEM_PATH IMAGE_URL
+With SUSHY_AUTH=basic it uses HTTP Basic only (what sushy falls back to without sessions).
 Prints one JSON document describing what it saw; exits non-zero on any failure.
 """
 import json
+import os
 import sys
 import time
 
 import sushy
+from sushy import auth as sushy_auth
 
 
 def wait_power(conn, path, want, timeout=60):
@@ -25,7 +28,13 @@ def main():
     base, user, password, path, image = sys.argv[1:6]
     seen = {}
     # verify=False: Metal3's disableCertificateVerification.
-    conn = sushy.Sushy(base + "/redfish/v1", username=user, password=password, verify=False)
+    if os.environ.get("SUSHY_AUTH") == "basic":
+        conn = sushy.Sushy(
+            base + "/redfish/v1", verify=False,
+            auth=sushy_auth.BasicAuth(username=user, password=password))
+    else:
+        conn = sushy.Sushy(
+            base + "/redfish/v1", username=user, password=password, verify=False)
     seen["auth"] = type(conn._conn._auth).__name__
     system = conn.get_system(path)
     seen["system_id"] = system.identity

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,6 +60,7 @@ class SushyIntegrationTest {
       String image = "http://192.0.2.10:8080/images/discovery.iso";
       Result r =
           run(
+              Map.of(),
               List.of(
                   "/usr/bin/python3",
                   "-W",
@@ -87,6 +89,27 @@ class SushyIntegrationTest {
       assertThat(server.counters().get("sessions_created")).isGreaterThanOrEqualTo(1L);
       assertThat(bcrypts.get()).isEqualTo(1);
 
+      // the same flow with HTTP Basic only (sushy's fallback), on another system
+      Result basic =
+          run(
+              Map.of("SUSHY_AUTH", "basic"),
+              List.of(
+                  "/usr/bin/python3",
+                  "-W",
+                  "ignore::Warning",
+                  script.toString(),
+                  base,
+                  "admin",
+                  "s3cret",
+                  "/redfish/v1/Systems/" + machines.get(0).uuid(),
+                  image));
+      assertThat(basic.exit()).as(basic.output()).isZero();
+      JsonNode seenBasic = JSON.readTree(basic.output().strip().lines().findFirst().orElse(""));
+      assertThat(seenBasic.path("auth").asText()).isEqualTo("BasicAuth");
+      assertThat(seenBasic.path("system_id").asText()).isEqualTo("vm-0");
+      assertThat(seenBasic.path("boot_after").toString()).contains("Enabled.DISABLED");
+      assertThat(bcrypts.get()).as("the login already verified these credentials").isEqualTo(1);
+
       // redfishtool, a second client: Basic auth, list systems, read one, reset it
       List<String> rt =
           List.of(
@@ -101,15 +124,15 @@ class SushyIntegrationTest {
               "s3cret",
               "-A",
               "Basic");
-      Result systems = run(concat(rt, "Systems"));
+      Result systems = run(Map.of(), concat(rt, "Systems"));
       assertThat(systems.exit()).as(systems.output()).isZero();
       assertThat(systems.output()).contains("/redfish/v1/Systems/vm-0", "/redfish/v1/Systems/vm-2");
-      Result one = run(concat(rt, "Systems", "-I", "vm-2", "get"));
+      Result one = run(Map.of(), concat(rt, "Systems", "-I", "vm-2", "get"));
       assertThat(one.exit()).as(one.output()).isZero();
       assertThat(one.output()).contains("\"PowerState\"", machines.get(2).uuid().toString());
-      Result reset = run(concat(rt, "Systems", "-I", "vm-2", "reset", "On"));
+      Result reset = run(Map.of(), concat(rt, "Systems", "-I", "vm-2", "reset", "On"));
       assertThat(reset.exit()).as(reset.output()).isZero();
-      Result power = run(concat(rt, "Systems", "-I", "vm-2", "get", "PowerState"));
+      Result power = run(Map.of(), concat(rt, "Systems", "-I", "vm-2", "get", "PowerState"));
       assertThat(power.output()).containsPattern("PoweringOn|\"On\"");
     }
   }
@@ -123,13 +146,14 @@ class SushyIntegrationTest {
   }
 
   /** Runs a command; the output is stdout, then stderr. */
-  static Result run(List<String> command) throws Exception {
+  static Result run(Map<String, String> env, List<String> command) throws Exception {
     java.io.File err = java.io.File.createTempFile("redfish-test", ".err");
     err.deleteOnExit();
     ProcessBuilder pb = new ProcessBuilder(command).redirectError(err);
     // These would override verify=False in python-requests.
     pb.environment().remove("REQUESTS_CA_BUNDLE");
     pb.environment().remove("CURL_CA_BUNDLE");
+    pb.environment().putAll(env);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes());
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
