@@ -29,7 +29,7 @@ final class Engine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
   /** Options every reply carries when they have a value, requested or not. */
-  private static final Set<Integer> ALWAYS = Set.of(1, 3, 6, 12, 15, 51, 54, 58, 59);
+  private static final Set<Integer> ALWAYS = Set.of(1, 3, 6, 12, 15, 51, 53, 54, 58, 59);
 
   private final DhcpConfig config;
   private final LeaseStore store;

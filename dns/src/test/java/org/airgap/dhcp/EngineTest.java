@@ -131,6 +131,7 @@ class EngineTest {
         send(discover("52:54:00:aa:10:01", ZERO, 55, new byte[] {1, 3, 6, 15, 42, 26, 119}));
     DhcpPacket p = offer.packet();
     assertThat(p.yiaddr()).isEqualTo(ip("10.99.0.20"));
+    assertThat(p.type()).contains(MessageType.OFFER); // kept though the list did not ask for 53
     assertThat(offer.to()).isEqualTo(DhcpPacket.BROADCAST);
     assertThat(offer.port()).isEqualTo(68);
     assertThat(p.addressOption(54)).contains(SELF);
