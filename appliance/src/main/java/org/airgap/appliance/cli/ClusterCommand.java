@@ -13,11 +13,46 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "cluster",
     description = "Render, validate and apply the cluster phases.",
-    subcommands = {ClusterCommand.Validate.class})
+    subcommands = {ClusterCommand.Render.class, ClusterCommand.Validate.class})
 public final class ClusterCommand implements Runnable {
   @Override
   public void run() {
     picocli.CommandLine.usage(this, System.out);
+  }
+
+  /** {@code airgap cluster render [--config F] DIR}. */
+  @Command(
+      name = "render",
+      description =
+          "Write every manifest of the site spec (cluster:) into DIR, one file per phase in apply"
+              + " order, plus registries.conf, the forcedns dispatcher and dnsmasq records;"
+              + " then validate them.")
+  public static final class Render implements Callable<Integer> {
+    @picocli.CommandLine.Mixin ConfigOption config;
+
+    @Parameters(paramLabel = "DIR")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+      org.airgap.appliance.config.AirgapConfig cfg = config.load();
+      if (cfg.cluster().hosted().isEmpty()) {
+        throw new IllegalArgumentException(
+            "no hosted clusters in the config: add cluster.hosted (see airgap.example.yaml)");
+      }
+      org.airgap.appliance.cluster.SiteFacts facts =
+          org.airgap.appliance.cluster.SiteFacts.gather(cfg);
+      var files = new org.airgap.appliance.cluster.ClusterRenderer(cfg, facts).render();
+      org.airgap.appliance.cluster.ClusterRenderer.write(dir, files);
+      files.forEach(f -> System.out.println(dir.resolve(f.file())));
+      if (facts.osImages().isEmpty()) {
+        System.err.println(
+            "warning: the web server serves no RHCOS images yet: airgap images fetch|add, then render again");
+      }
+      List<Finding> findings = ManifestValidator.validate(dir);
+      findings.forEach(System.err::println);
+      return findings.isEmpty() ? 0 : 1;
+    }
   }
 
   /** {@code airgap cluster validate DIR}. */

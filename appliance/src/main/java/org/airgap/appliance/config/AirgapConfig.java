@@ -19,7 +19,8 @@ public record AirgapConfig(
     DhcpSection dhcp,
     RedfishSection redfish,
     AdminSection admin,
-    CertificatesSection certificates) {
+    CertificatesSection certificates,
+    ClusterSection cluster) {
 
   public AirgapConfig {
     dataDir = dataDir == null ? Path.of("./var") : dataDir;
@@ -32,6 +33,7 @@ public record AirgapConfig(
     redfish = redfish == null ? RedfishSection.defaults() : redfish;
     admin = admin == null ? AdminSection.defaults() : admin;
     certificates = certificates == null ? CertificatesSection.defaults() : certificates;
+    cluster = cluster == null ? ClusterSection.defaults() : cluster;
   }
 
   /** The web server's root: {@code websrv.root}, else {@code <data-dir>/srv}. */
@@ -55,6 +57,7 @@ public record AirgapConfig(
     redfish.validate(p);
     admin.validate(p);
     certificates.validate(p);
+    cluster.validate(p);
     checkPortClashes(p);
     return p;
   }

@@ -61,6 +61,12 @@ public final class ConfigSchema {
     } else if (Map.class.isAssignableFrom(c)) {
       s.put("type", "object");
       s.set("additionalProperties", schemaFor(m, t.getContentType()));
+    } else if (c == ClusterSection.Workers.class) {
+      ArrayNode any = s.putArray("oneOf");
+      any.add(schemaFor(m, m.constructType(ClusterSection.Workers.CountForm.class)));
+      ObjectNode list = any.addObject();
+      list.put("type", "array");
+      list.set("items", schemaFor(m, m.constructType(ClusterSection.Host.class)));
     } else if (c == CertificatesSection.class) {
       s.put("type", "object");
       s.set(
