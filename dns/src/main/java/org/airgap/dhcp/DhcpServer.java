@@ -269,6 +269,11 @@ public final class DhcpServer implements AutoCloseable {
     }
   }
 
+  /** The leases a lease log holds now, read only (for {@code airgap dhcp leases}). */
+  public static List<Lease> readLeases(java.nio.file.Path leaseFile) {
+    return LeaseStore.sorted(LeaseStore.read(leaseFile, java.time.Instant.now()).leases().values());
+  }
+
   /** The live leases, by address. */
   public List<Lease> leases() {
     return engine.leases();

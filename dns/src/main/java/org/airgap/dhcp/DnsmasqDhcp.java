@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InterfaceAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -133,6 +134,16 @@ public final class DnsmasqDhcp {
     Network net = new Network(start, prefix);
     return new Pool(
         net, start, end, r.leaseTime().map(Durations::parse), r.tags(), r.sets(), staticOnly);
+  }
+
+  /**
+   * A plain range {@code start}-{@code end}; without a prefix, that of the local interface whose
+   * subnet holds {@code start} (dnsmasq's rule), else /24.
+   */
+  public static Pool range(
+      Inet4Address start, Inet4Address end, Optional<Integer> prefix, Optional<Duration> lease) {
+    Network net = new Network(start, prefix.or(() -> localPrefix(start)).orElse(24));
+    return new Pool(net, start, end, lease, List.of(), List.of(), false);
   }
 
   /** The prefix of a netmask such as 255.255.255.0. */

@@ -173,7 +173,8 @@ public final class DnsUnit implements ManagedService {
             .withNameserver(ns)
             .withTtl(ttl)
             .withUpstreamTimeout(Duration.ofMillis(s.upstreamTimeoutMs()))
-            .withCacheSize(cacheSize);
+            .withCacheSize(cacheSize)
+            .withReverseNetworks(DhcpUnit.rangeNetworks(config, d));
     return new Built(c, d, notes);
   }
 

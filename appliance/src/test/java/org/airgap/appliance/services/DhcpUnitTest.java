@@ -1,0 +1,107 @@
+package org.airgap.appliance.services;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.airgap.appliance.config.AirgapConfig;
+import org.airgap.appliance.config.ConfigException;
+import org.airgap.appliance.config.ConfigLoader;
+import org.airgap.dhcp.Pool;
+import org.airgap.dhcp.StaticHost;
+import org.airgap.dns.Network;
+import org.airgap.dns.dnsmasq.DnsmasqParser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The DHCP server's config from the YAML and the procedure's dnsmasq lines. */
+class DhcpUnitTest {
+  @TempDir Path dir;
+
+  AirgapConfig config(String dnsmasq, String dhcpYaml) throws Exception {
+    Path conf = dir.resolve("dnsmasq.conf");
+    Files.writeString(conf, dnsmasq);
+    return ConfigLoader.parse(
+        "data-dir: "
+            + dir.resolve("var")
+            + "\nsite: { domain: site.example }\n"
+            + "dnsmasq: { conf-files: ["
+            + conf
+            + "] }\n"
+            + "dhcp:\n"
+            + dhcpYaml,
+        "t.yaml");
+  }
+
+  DhcpUnit.Built build(AirgapConfig c) {
+    return DhcpUnit.build(
+        c,
+        new DnsmasqParser(dir.resolve("none"), dir.resolve("none")).parse(c.dnsmasq().confFiles()));
+  }
+
+  @Test
+  void yamlAndDnsmasqLinesMerge() throws Exception {
+    AirgapConfig c =
+        config(
+            "domain=lab.example\n"
+                + "dhcp-range=192.168.126.100,192.168.126.150,255.255.255.0,12h\n"
+                + "dhcp-host=aa:aa:aa:aa:10:01,ocp-master-0,192.168.126.20\n"
+                + "dhcp-option=option:ntp-server,192.168.126.1\n"
+                + "dhcp-authoritative\n"
+                + "dhcp-leasefile=/var/lib/misc/dnsmasq.leases\n",
+            "  enabled: true\n"
+                + "  interfaces: [eth1]\n"
+                + "  ranges: [{start: 10.1.0.10, end: 10.1.0.20, prefix: 24, lease-time: 2h}]\n"
+                + "  hosts: [{mac: '52:54:00:00:00:01', address: 10.1.0.5, name: bmc-0}]\n"
+                + "  options: {mtu: '9000'}\n"
+                + "  ignore-unknown: true\n");
+    DhcpUnit.Built b = build(c);
+    assertThat(b.config().interfaces()).containsExactly("eth1");
+    assertThat(b.config().pools())
+        .extracting(Pool::network)
+        .containsExactly(Network.parse("10.1.0.0/24"), Network.parse("192.168.126.0/24"));
+    assertThat(b.config().pools().get(0).leaseTime()).contains(Duration.ofHours(2));
+    assertThat(b.config().hosts())
+        .extracting(StaticHost::hostname)
+        .extracting(o -> o.orElseThrow())
+        .containsExactly("bmc-0", "ocp-master-0");
+    assertThat(b.config().options()).extracting(r -> r.value().code()).containsExactly(42, 26);
+    assertThat(b.config().authoritative()).isTrue();
+    assertThat(b.config().ignore()).containsExactly(List.of("!known"));
+    assertThat(b.config().domain()).contains("lab.example");
+    assertThat(b.config().leaseFile()).isEqualTo(dir.resolve("var/dhcp/leases4.log"));
+    assertThat(b.notes()).anyMatch(n -> n.contains("dhcp-leasefile") && n.contains(":6:"));
+  }
+
+  @Test
+  void dnsAnswersTheReverseZonesOfTheRanges() throws Exception {
+    AirgapConfig c =
+        config("dhcp-range=192.168.126.100,192.168.126.150,255.255.255.0\n", "  enabled: true\n");
+    DnsUnit.Built dns =
+        DnsUnit.build(c, new DnsmasqParser(dir.resolve("none"), dir.resolve("none"))::parse);
+    assertThat(dns.config().reverseNetworks()).contains(Network.parse("192.168.126.0/24"));
+  }
+
+  @Test
+  void badDnsmasqValuesAreConfigErrorsWithTheLine() throws Exception {
+    AirgapConfig c = config("\ndhcp-option=option:router,not-an-address\n", "  enabled: true\n");
+    assertThatThrownBy(() -> build(c))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("dnsmasq.conf:2");
+  }
+
+  @Test
+  void yamlValuesAreCheckedAtLoad() {
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    "dhcp: {enabled: true, lease-time: soon, ranges: [{start: 10.0.0.1}]}",
+                    "t.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("dhcp.lease-time")
+        .hasMessageContaining("dhcp.ranges[0]");
+  }
+}
