@@ -57,10 +57,6 @@ public record ArchiveIndex(
     public Blob {
       parts = List.copyOf(parts);
     }
-
-    public boolean isManifest() {
-      return !mediaType.isEmpty();
-    }
   }
 
   /** One tar entry of a blob. */

@@ -88,7 +88,14 @@ final class BlobCopier {
     MessageDigest md = d.digest().newHasher();
     try (InputStream in = source.open(0)) {
       InputStream body = Streams.exactly(Streams.hashing(in, md, listener::transferred), d.size());
-      client.finishUpload(registry, repo, loc, d.digest(), Optional.of(body), d.size());
+      try {
+        client.finishUpload(registry, repo, loc, d.digest(), Optional.of(body), d.size());
+      } catch (MirrorException e) {
+        if (e.kind() == MirrorException.Kind.CORRUPT) {
+          check(d, md, source); // names where the bad bytes came from
+        }
+        throw e;
+      }
     }
     check(d, md, source);
     return d.size();

@@ -136,9 +136,8 @@ public final class DiskArchive {
       return (n + 511) / 512 * 512;
     }
 
-    private long used() throws IOException {
-      tar.flush();
-      return channel.position();
+    private long used() {
+      return tar.getBytesWritten();
     }
 
     private void verify(Item item, MessageDigest md) {
