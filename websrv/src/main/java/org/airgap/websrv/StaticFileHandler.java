@@ -65,6 +65,10 @@ final class StaticFileHandler extends SimpleChannelInboundHandler<HttpObject> {
   private static final Logger LOG = LoggerFactory.getLogger(StaticFileHandler.class);
   private static final int TLS_CHUNK = 64 * 1024;
 
+  /** TCP_CORK per response (default on); {@code -Dairgap.websrv.tcp-cork=false} for comparisons. */
+  private static final boolean CORK =
+      Boolean.parseBoolean(System.getProperty("airgap.websrv.tcp-cork", "true"));
+
   private final SafePaths paths;
   private final WebServerConfig config;
   private final ServerCounters counters;
@@ -350,7 +354,7 @@ final class StaticFileHandler extends SimpleChannelInboundHandler<HttpObject> {
     } else {
       r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
-    boolean cork = !tls && ctx.channel() instanceof EpollSocketChannel;
+    boolean cork = CORK && !tls && ctx.channel() instanceof EpollSocketChannel;
     if (cork) {
       ctx.channel().config().setOption(EpollChannelOption.TCP_CORK, true);
     }
