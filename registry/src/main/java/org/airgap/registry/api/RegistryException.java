@@ -12,17 +12,32 @@ public final class RegistryException extends RuntimeException {
   private final ErrorCode code;
   private final transient Object detail;
   private final transient Map<String, String> headers;
+  private final int status;
 
   RegistryException(ErrorCode code, String message, Object detail) {
-    this(code, message, detail, Map.of());
+    this(code, message, detail, Map.of(), code.status());
   }
 
   private RegistryException(
-      ErrorCode code, String message, Object detail, Map<String, String> headers) {
+      ErrorCode code, String message, Object detail, Map<String, String> headers, int status) {
     super(code + ": " + message, null, false, false);
     this.code = code;
     this.detail = detail;
     this.headers = Map.copyOf(headers);
+    this.status = status;
+  }
+
+  /**
+   * The HTTP status: the code's, unless {@link #withStatus} chose a more precise one (507
+   * Insufficient Storage for a full disk, sent with the code {@code UNAVAILABLE}).
+   */
+  public int status() {
+    return status;
+  }
+
+  /** A copy sent with {@code httpStatus} instead of the code's status. */
+  public RegistryException withStatus(int httpStatus) {
+    return new RegistryException(code, text(), detail, headers, httpStatus);
   }
 
   public ErrorCode code() {
@@ -47,6 +62,6 @@ public final class RegistryException extends RuntimeException {
   public RegistryException withHeaders(Map<String, String> more) {
     java.util.Map<String, String> all = new java.util.LinkedHashMap<>(headers);
     all.putAll(more);
-    return new RegistryException(code, text(), detail, all);
+    return new RegistryException(code, text(), detail, all, status);
   }
 }

@@ -16,6 +16,11 @@ import org.xnio.IoUtils;
  * the code's status, the headers the error carries, and the Basic challenge on 401. HEAD gets the
  * status and headers without a body. If the response has already started there is no way to report
  * an error: the connection is closed so the client sees a truncated body, not a wrong one.
+ *
+ * <p>An error often comes before the request body was read (a bad header, no credentials). The body
+ * is drained first when it is small; otherwise the reply says {@code Connection: close} and the
+ * connection ends after it, so that a keep-alive client never reuses a connection that still holds
+ * the unread rest of a body, nor one the server is about to close ({@link RequestBodies}).
  */
 public final class ErrorRenderer {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,8 +36,12 @@ public final class ErrorRenderer {
       return;
     }
     ErrorCode code = e.code();
-    ex.setStatusCode(code.status());
+    boolean keepAlive = RequestBodies.drainBeforeReply(ex);
+    ex.setStatusCode(e.status());
     ex.getResponseHeaders().clear();
+    if (!keepAlive) {
+      ex.getResponseHeaders().put(Headers.CONNECTION, "close");
+    }
     e.headers().forEach((k, v) -> ex.getResponseHeaders().put(HttpString.tryFromString(k), v));
     ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json; charset=utf-8");
     ex.getResponseHeaders().put(new HttpString("Docker-Distribution-API-Version"), "registry/2.0");
