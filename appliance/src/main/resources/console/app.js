@@ -215,6 +215,11 @@ function renderDhcp(h) {
     { label: "Host name", value: x => x.hostname || "" },
     { label: "Expires", value: x => x.expires || "", cell: x => relative(x.expires) },
   ], h.leases, h.available ? "No leases." : "Not available.");
+  table("dhcp-hosts", "DHCP static hosts", [
+    { label: "MAC", value: x => x.client, cell: x => el("code", {}, x.client) },
+    { label: "Address", value: x => x.address || "", cell: x => el("code", {}, x.address || "—") },
+    { label: "Host name", value: x => x.hostname || "" },
+  ], h.staticHosts, h.available ? "No static hosts." : "Not available.");
 }
 
 function renderBmc(b) {

@@ -23,13 +23,18 @@ import org.airgap.appliance.Appliance;
 import org.airgap.appliance.Version;
 import org.airgap.appliance.config.Addresses;
 import org.airgap.appliance.services.ApplianceContext;
+import org.airgap.appliance.services.DhcpUnit;
 import org.airgap.appliance.services.DnsUnit;
 import org.airgap.appliance.services.ManagedService;
 import org.airgap.appliance.services.RedfishUnit;
 import org.airgap.appliance.services.RegistryUnit;
 import org.airgap.appliance.services.ServiceState;
+import org.airgap.dhcp.Lease;
+import org.airgap.dhcp.StaticHost;
 import org.airgap.dns.DnsRecord;
 import org.airgap.dns.Upstream;
+import org.airgap.dns.dnsmasq.DnsmasqConfig;
+import org.airgap.dns.dnsmasq.DnsmasqParser;
 import org.airgap.redfish.driver.MachineDriver;
 import org.airgap.redfish.driver.MachineState;
 import org.airgap.registry.api.Descriptor;
@@ -415,17 +420,60 @@ final class SiteView {
 
   // ---- /api/dhcp -------------------------------------------------------------------------
 
-  /** DHCP leases and static hosts; "not available" until the DHCP servers publish an API. */
+  /** DHCPv4 leases (MAC, address, host name, expiry) and static hosts while DHCP runs. */
   ObjectNode dhcp() {
     ApplianceContext c = ctx();
     ObjectNode out = JSON.createObjectNode();
     out.put("enabled", c.config().dhcp().enabled());
     out.put("state", state("dhcp"));
-    out.put("available", false);
-    out.put("note", "DHCP leases are not available in this build");
-    out.putArray("leases");
-    out.putArray("staticHosts");
+    Optional<ManagedService> unit = running("dhcp");
+    out.put("available", unit.isPresent());
+    if (unit.isEmpty()) {
+      out.put(
+          "note",
+          c.config().dhcp().enabled() ? "DHCP is not running" : "DHCP is off (dhcp.enabled)");
+    }
+    ArrayNode leases = out.putArray("leases");
+    ArrayNode hosts = out.putArray("staticHosts");
+    if (unit.isPresent()) {
+      DhcpUnit dhcp = (DhcpUnit) unit.get();
+      for (Lease l : dhcp.leases()) {
+        ObjectNode n = leases.addObject();
+        n.put("client", l.mac().text());
+        n.put("address", l.address().getHostAddress());
+        l.hostname().ifPresent(h -> n.put("hostname", h));
+        n.put("expires", l.expires().toString());
+      }
+      for (StaticHost h : staticHosts(c)) {
+        ObjectNode n = hosts.addObject();
+        n.put("client", String.join(",", h.macs()));
+        h.address().ifPresent(a -> n.put("address", a.getHostAddress()));
+        h.hostname().ifPresent(x -> n.put("hostname", x));
+      }
+    }
     return out;
+  }
+
+  private volatile Map.Entry<ApplianceContext, List<StaticHost>> staticHosts;
+
+  /** The dhcp-host lines as the DHCP unit built them, once per config. */
+  private List<StaticHost> staticHosts(ApplianceContext c) {
+    Map.Entry<ApplianceContext, List<StaticHost>> cached = staticHosts;
+    if (cached != null && cached.getKey() == c) {
+      return cached.getValue();
+    }
+    List<StaticHost> hosts;
+    try {
+      DnsmasqConfig dm =
+          c.config().dnsmasq().confFiles().isEmpty()
+              ? DnsmasqConfig.empty()
+              : DnsmasqParser.system().parse(c.config().dnsmasq().confFiles());
+      hosts = DhcpUnit.build(c.config(), dm).config().hosts();
+    } catch (RuntimeException e) {
+      hosts = List.of();
+    }
+    staticHosts = Map.entry(c, hosts);
+    return hosts;
   }
 
   // ---- /api/bmc --------------------------------------------------------------------------
