@@ -225,6 +225,7 @@ public final class Appliance implements AutoCloseable {
     tls.put("registry", cfg.registry().enabled() && cfg.registry().tls());
     tls.put("redfish", cfg.redfish().enabled() && cfg.redfish().tls());
     tls.put("admin", cfg.admin().tls());
+    tls.put("websrv", cfg.websrv().enabled() && !cfg.websrv().tlsListen().isEmpty());
     tls.forEach(
         (service, on) -> {
           if (!on) {

@@ -5,6 +5,7 @@ import java.util.List;
 import org.airgap.appliance.cli.CaCommand;
 import org.airgap.appliance.cli.ClusterCommand;
 import org.airgap.appliance.cli.ConfigSchemaCommand;
+import org.airgap.appliance.cli.DhcpCommand;
 import org.airgap.appliance.cli.DoctorCommand;
 import org.airgap.appliance.cli.ImagesCommand;
 import org.airgap.appliance.cli.RegistryCommand;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Option;
       ReloadCommand.class,
       DoctorCommand.class,
       ClusterCommand.class,
+      DhcpCommand.class,
       ImagesCommand.class,
       RegistryCommand.class,
       CommandLine.HelpCommand.class

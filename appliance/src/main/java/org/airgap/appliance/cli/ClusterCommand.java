@@ -13,7 +13,11 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "cluster",
     description = "Render, validate and apply the cluster phases.",
-    subcommands = {ClusterCommand.Render.class, ClusterCommand.Validate.class})
+    subcommands = {
+      ClusterCommand.Render.class,
+      ClusterCommand.Validate.class,
+      ClusterCommand.Apply.class
+    })
 public final class ClusterCommand implements Runnable {
   @Override
   public void run() {
@@ -52,6 +56,72 @@ public final class ClusterCommand implements Runnable {
       List<Finding> findings = ManifestValidator.validate(dir);
       findings.forEach(System.err::println);
       return findings.isEmpty() ? 0 : 1;
+    }
+  }
+
+  /** {@code airgap cluster apply [--phase P] [--dry-run]}. */
+  @Command(
+      name = "apply",
+      description =
+          "Render, validate and apply the phases trust, mirror, mce, hosted, infraenv, workers,"
+              + " scale to the hub (cluster.hub.kubeconfig), waiting for each.")
+  public static final class Apply implements Callable<Integer> {
+    @picocli.CommandLine.Mixin ConfigOption config;
+
+    @picocli.CommandLine.Option(
+        names = "--phase",
+        paramLabel = "P",
+        description = "Run only phase P.")
+    String phase;
+
+    @picocli.CommandLine.Option(
+        names = "--dry-run",
+        description = "Render, validate and show what would change; send no write.")
+    boolean dryRun;
+
+    @picocli.CommandLine.Option(
+        names = "--timeout",
+        paramLabel = "SECONDS",
+        defaultValue = "3600",
+        description = "How long each wait may take (default ${DEFAULT-VALUE}).")
+    long timeout;
+
+    @Override
+    public Integer call() throws Exception {
+      org.airgap.appliance.config.AirgapConfig cfg = config.load();
+      if (cfg.cluster().hosted().isEmpty()) {
+        throw new IllegalArgumentException("no hosted clusters in the config (cluster.hosted)");
+      }
+      if (cfg.cluster().hub().kubeconfig() == null) {
+        throw new IllegalArgumentException("cluster.hub.kubeconfig is not set");
+      }
+      var files =
+          new org.airgap.appliance.cluster.ClusterRenderer(
+                  cfg, org.airgap.appliance.cluster.SiteFacts.gather(cfg))
+              .render();
+      Path tmp = Files.createTempDirectory("airgap-render");
+      org.airgap.appliance.cluster.ClusterRenderer.write(tmp, files);
+      List<Finding> findings = ManifestValidator.validate(tmp);
+      if (!findings.isEmpty()) {
+        findings.forEach(System.err::println);
+        return 1;
+      }
+      io.fabric8.kubernetes.client.Config kc =
+          io.fabric8.kubernetes.client.Config.fromKubeconfig(
+              Files.readString(cfg.cluster().hub().kubeconfig()));
+      try (io.fabric8.kubernetes.client.KubernetesClient hub =
+          new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(kc).build()) {
+        new org.airgap.appliance.cluster.ClusterApplier(
+                hub, files, cfg.cluster(), cfg.dataDir().resolve("state/cluster.json"), System.out)
+            .apply(
+                new org.airgap.appliance.cluster.ClusterApplier.Options(
+                    java.util.Optional.ofNullable(phase)
+                        .map(org.airgap.appliance.cluster.ClusterApplier.Phase::parse),
+                    dryRun,
+                    java.time.Duration.ofSeconds(timeout),
+                    java.time.Duration.ofSeconds(5)));
+      }
+      return 0;
     }
   }
 
