@@ -21,7 +21,11 @@ import org.airgap.registry.http.RegistryHandler;
 import org.airgap.registry.http.Routes;
 import org.airgap.registry.http.TagHandler;
 import org.airgap.registry.http.UploadHandler;
+import org.airgap.registry.storage.FileBlobStore;
+import org.airgap.registry.storage.GarbageCollector;
 import org.airgap.registry.storage.RepositoryStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.Xnio;
@@ -37,12 +41,16 @@ public final class RegistryServer implements AutoCloseable {
   /** The Basic realm clients see in the challenge. */
   public static final String REALM = "airgap registry";
 
+  private static final Logger LOG = LoggerFactory.getLogger(RegistryServer.class);
+
   private final RegistryConfig config;
   private final Htpasswd users;
   private final RegistryCounters counters = new RegistryCounters();
   private final List<Undertow> servers = new ArrayList<>();
   private final List<InetSocketAddress> bound = new ArrayList<>();
   private XnioWorker worker;
+  private RepositoryStore store;
+  private java.util.concurrent.ScheduledExecutorService upkeep;
   private boolean closed;
 
   public RegistryServer(RegistryConfig config, Htpasswd users) {
@@ -64,7 +72,8 @@ public final class RegistryServer implements AutoCloseable {
       throw new UncheckedIOException(
           "registry: cannot create storage folder " + config.storage() + ": " + e.getMessage(), e);
     }
-    RepositoryStore store = RepositoryStore.onFiles(config.storage());
+    store = RepositoryStore.onFiles(config.storage());
+    recover();
     RegistryHandler root =
         new RegistryHandler(
             Routes.table(
@@ -122,6 +131,82 @@ public final class RegistryServer implements AutoCloseable {
       servers.add(u);
       bound.add((InetSocketAddress) u.getListenerInfo().get(0).getAddress());
     }
+    scheduleUpkeep();
+  }
+
+  /** After a crash: blobs a GC had moved aside go back, stale temp files and old uploads go. */
+  private void recover() {
+    try {
+      ((FileBlobStore) store.blobs()).recover();
+      purgeUploads();
+    } catch (IOException e) {
+      LOG.warn("registry: recovery of {} incomplete: {}", config.storage(), e.toString());
+    }
+  }
+
+  private void purgeUploads() throws IOException {
+    List<String> purged = store.blobs().purgeUploads(config.upkeep().uploadMaxAge().toMillis());
+    if (!purged.isEmpty()) {
+      LOG.info(
+          "registry: purged {} abandoned upload(s) older than {}",
+          purged.size(),
+          config.upkeep().uploadMaxAge());
+    }
+  }
+
+  private void scheduleUpkeep() {
+    upkeep =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "registry-upkeep");
+              t.setDaemon(true);
+              return t;
+            });
+    long purgeEvery = Math.max(60, Math.min(3600, config.upkeep().uploadMaxAge().toSeconds() / 4));
+    upkeep.scheduleWithFixedDelay(
+        () -> {
+          try {
+            purgeUploads();
+          } catch (IOException | RuntimeException e) {
+            LOG.warn("registry: upload purge failed: {}", e.toString());
+          }
+        },
+        purgeEvery,
+        purgeEvery,
+        java.util.concurrent.TimeUnit.SECONDS);
+    config
+        .upkeep()
+        .gcInterval()
+        .ifPresent(
+            every ->
+                upkeep.scheduleWithFixedDelay(
+                    () -> {
+                      try {
+                        GarbageCollector.Report r = gc(false, config.upkeep().gcDeleteUntagged());
+                        LOG.info(
+                            "registry: scheduled gc freed {} bytes in {} blob(s), {} untagged"
+                                + " manifest(s), {} ms",
+                            r.bytesFreed(),
+                            r.deletedBlobs().size(),
+                            r.untaggedManifests().size(),
+                            r.millis());
+                      } catch (IOException | RuntimeException e) {
+                        LOG.warn("registry: scheduled gc failed: {}", e.toString());
+                      }
+                    },
+                    every.toSeconds(),
+                    every.toSeconds(),
+                    java.util.concurrent.TimeUnit.SECONDS));
+  }
+
+  /** Runs garbage collection now, online, with the configured grace period. */
+  public GarbageCollector.Report gc(boolean dryRun, boolean deleteUntagged) throws IOException {
+    RepositoryStore s;
+    synchronized (this) {
+      s = store != null ? store : RepositoryStore.onFiles(config.storage());
+    }
+    return new GarbageCollector(s)
+        .run(new GarbageCollector.Options(dryRun, deleteUntagged, config.upkeep().gcGrace()));
   }
 
   private static String hostPort(InetSocketAddress a) {
@@ -150,6 +235,10 @@ public final class RegistryServer implements AutoCloseable {
       }
     }
     servers.clear();
+    if (upkeep != null) {
+      upkeep.shutdownNow();
+      upkeep = null;
+    }
     if (worker != null) {
       worker.shutdownNow();
       worker = null;

@@ -79,6 +79,14 @@ public final class RegistryHandler implements HttpHandler {
         LOG.debug(
             "I/O error on {} {}: {}", ex.getRequestMethod(), ex.getRequestPath(), e.toString());
         org.xnio.IoUtils.safeClose(ex.getConnection());
+      } else if (isDiskFull(e)) {
+        LOG.warn(
+            "disk full on {} {}: {}", ex.getRequestMethod(), ex.getRequestPath(), e.toString());
+        errors.render(
+            ex,
+            ErrorCode.UNAVAILABLE
+                .withMessage("insufficient storage: no space left on the registry's disk")
+                .withStatus(507));
       } else {
         LOG.warn("I/O error on {} {}", ex.getRequestMethod(), ex.getRequestPath(), e);
         errors.render(ex, ErrorCode.UNKNOWN.withMessage("I/O error: " + e.getMessage()));
@@ -87,6 +95,18 @@ public final class RegistryHandler implements HttpHandler {
       LOG.error("failed {} {}", ex.getRequestMethod(), ex.getRequestPath(), e);
       errors.render(ex, ErrorCode.UNKNOWN.withMessage("internal error"));
     }
+  }
+
+  /** ENOSPC (or EDQUOT) anywhere in the cause chain. */
+  static boolean isDiskFull(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (m != null
+          && (m.contains("No space left on device") || m.contains("Disk quota exceeded"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void serve(HttpServerExchange ex) throws Exception {

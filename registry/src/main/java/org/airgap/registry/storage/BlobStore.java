@@ -37,6 +37,45 @@ public interface BlobStore {
   /** Removes a blob; returns whether it was there. (Used by garbage collection.) */
   boolean delete(Digest digest) throws IOException;
 
+  /**
+   * Marks a stored blob as in use now (its modification time), so that a garbage collection running
+   * at the same time keeps it; returns false when the blob is not stored. Upload commits, manifest
+   * stores and manifest PUTs (for every blob they reference) call it.
+   */
+  boolean touch(Digest digest) throws IOException;
+
+  /** Every stored blob with its size and last touch, in no particular order. */
+  void forEach(BlobVisitor visitor) throws IOException;
+
+  /** A stored blob as {@link #forEach} sees it. */
+  record BlobInfo(Digest digest, long size, long touchedMillis) {}
+
+  /** Receives blobs from {@link #forEach}. */
+  @FunctionalInterface
+  interface BlobVisitor {
+    void visit(BlobInfo blob) throws IOException;
+  }
+
+  /**
+   * Garbage collection's delete: removes the blob only if nobody {@link #touch touched} it at or
+   * after {@code cutoffMillis}, atomically with respect to a concurrent touch (a touch either fails
+   * because the blob is gone, or is seen and the blob stays). Returns the bytes freed, 0 when it
+   * kept the blob or the blob was not there.
+   */
+  long deleteIfUntouchedSince(Digest digest, long cutoffMillis) throws IOException;
+
+  /**
+   * Moves a blob whose bytes do not match its digest out of the way (fsck {@code --repair}), so it
+   * is neither served nor counted as present; returns where it went, empty if absent.
+   */
+  Optional<String> quarantine(Digest digest) throws IOException;
+
+  /**
+   * Removes uploads nobody wrote to for {@code maxAgeMillis} and that no request is writing now;
+   * returns their ids.
+   */
+  java.util.List<String> purgeUploads(long maxAgeMillis) throws IOException;
+
   /** A stored blob, open for reading. */
   interface BlobReader extends AutoCloseable {
     long size();

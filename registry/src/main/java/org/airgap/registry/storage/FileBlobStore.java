@@ -7,13 +7,18 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -42,6 +47,9 @@ public final class FileBlobStore implements BlobStore {
   private static final class UploadState {
     MessageDigest sha256 = Digest.hasher("sha256");
     long hashed;
+
+    /** A request is appending right now: the purge leaves the upload alone. */
+    volatile boolean writing;
   }
 
   public FileBlobStore(Path root) {
@@ -125,7 +133,7 @@ public final class FileBlobStore implements BlobStore {
       return false;
     }
     Path target = blobFile(digest);
-    if (Files.exists(target)) {
+    if (touch(digest)) {
       return true;
     }
     AtomicFiles.write(target, bytes, AtomicFiles.PUBLIC);
@@ -133,13 +141,183 @@ public final class FileBlobStore implements BlobStore {
   }
 
   @Override
+  public boolean touch(Digest digest) throws IOException {
+    try {
+      Files.setLastModifiedTime(blobFile(digest), FileTime.fromMillis(System.currentTimeMillis()));
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void forEach(BlobVisitor visitor) throws IOException {
+    Path blobs = root.resolve("blobs");
+    for (String alg : listNames(blobs)) {
+      for (String prefix : listNames(blobs.resolve(alg))) {
+        for (String hex : listNames(blobs.resolve(alg).resolve(prefix))) {
+          Digest d;
+          try {
+            d = Digest.parse(alg + ":" + hex);
+          } catch (RuntimeException e) {
+            continue; // not a blob (a temp file of a crashed write: see sweepTemp)
+          }
+          try {
+            BasicFileAttributes a = Files.readAttributes(blobFile(d), BasicFileAttributes.class);
+            visitor.visit(new BlobInfo(d, a.size(), a.lastModifiedTime().toMillis()));
+          } catch (NoSuchFileException e) {
+            // deleted meanwhile
+          }
+        }
+      }
+    }
+  }
+
+  /** The names in {@code dir}, but dot files; empty if it is not there. */
+  static List<String> listNames(Path dir) throws IOException {
+    List<String> out = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        String n = p.getFileName().toString();
+        if (!n.startsWith(".")) {
+          out.add(n);
+        }
+      }
+    } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
+      return List.of();
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /**
+   * Moves the blob aside ({@code blobs/<alg>/<xx>/.gc-<hex>}, one rename), then looks at its
+   * modification time: a touch that came before the move shows there, and the blob is moved back; a
+   * touch after the move finds no blob (the manifest PUT fails with MANIFEST_BLOB_UNKNOWN, the
+   * client pushes the blob again). Only a blob still untouched is deleted.
+   */
+  @Override
+  public long deleteIfUntouchedSince(Digest digest, long cutoffMillis) throws IOException {
+    Path blob = blobFile(digest);
+    Path aside = blob.resolveSibling(".gc-" + digest.hex());
+    try {
+      Files.move(blob, aside, StandardCopyOption.ATOMIC_MOVE);
+    } catch (NoSuchFileException e) {
+      return 0;
+    }
+    BasicFileAttributes a = Files.readAttributes(aside, BasicFileAttributes.class);
+    if (a.lastModifiedTime().toMillis() >= cutoffMillis) {
+      Files.move(aside, blob, StandardCopyOption.ATOMIC_MOVE); // same bytes if re-pushed meanwhile
+      return 0;
+    }
+    Files.delete(aside);
+    return a.size();
+  }
+
+  @Override
+  public Optional<String> quarantine(Digest digest) throws IOException {
+    Path dir = root.resolve("quarantine");
+    Files.createDirectories(dir);
+    Path to =
+        dir.resolve(digest.algorithm() + "-" + digest.hex() + "." + System.currentTimeMillis());
+    try {
+      Files.move(blobFile(digest), to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    AtomicFiles.syncDirectory(dir);
+    AtomicFiles.syncDirectory(blobFile(digest).getParent());
+    return Optional.of(root.relativize(to).toString());
+  }
+
+  /**
+   * After a crash: puts back blobs a garbage collection had moved aside ({@code .gc-<hex>}) when it
+   * died, and removes temp files of writes that never finished (older than an hour). Runs at start
+   * and before every GC; safe beside a running registry.
+   */
+  public void recover() throws IOException {
+    long old = System.currentTimeMillis() - 3_600_000L;
+    Path blobs = root.resolve("blobs");
+    for (String alg : listNames(blobs)) {
+      for (String prefix : listNames(blobs.resolve(alg))) {
+        Path dir = blobs.resolve(alg).resolve(prefix);
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, ".*")) {
+          for (Path p : ds) {
+            String n = p.getFileName().toString();
+            try {
+              if (n.startsWith(".gc-")) {
+                Path blob = dir.resolve(n.substring(4));
+                if (Files.exists(blob)) {
+                  Files.deleteIfExists(p);
+                } else {
+                  Files.move(p, blob, StandardCopyOption.ATOMIC_MOVE);
+                }
+              } else if (n.endsWith(".tmp") && Files.getLastModifiedTime(p).toMillis() < old) {
+                Files.deleteIfExists(p);
+              }
+            } catch (NoSuchFileException e) {
+              // a running GC finished with it
+            }
+          }
+        } catch (NoSuchFileException e) {
+          // removed meanwhile
+        }
+      }
+    }
+  }
+
+  @Override
+  public List<String> purgeUploads(long maxAgeMillis) throws IOException {
+    long cutoff = System.currentTimeMillis() - maxAgeMillis;
+    List<String> purged = new ArrayList<>();
+    for (String id : listNames(root.resolve("uploads"))) {
+      if (!UPLOAD_ID.matcher(id).matches()) {
+        continue;
+      }
+      UploadState st = live.get(id);
+      if (st != null && st.writing) {
+        continue;
+      }
+      Path dir = uploadDir(id);
+      long touched;
+      try {
+        touched = Files.getLastModifiedTime(dir).toMillis();
+      } catch (NoSuchFileException e) {
+        continue; // finished meanwhile
+      }
+      try {
+        touched = Math.max(touched, Files.getLastModifiedTime(dir.resolve("data")).toMillis());
+      } catch (NoSuchFileException e) {
+        // being created (or a crash between mkdir and the data file): the folder's time counts
+      }
+      if (touched >= cutoff) {
+        continue;
+      }
+      UploadState lock = live.computeIfAbsent(id, k -> new UploadState());
+      synchronized (lock) {
+        if (lock.writing) {
+          continue;
+        }
+        new FileUpload(id).removeUpload();
+      }
+      purged.add(id);
+    }
+    return purged;
+  }
+
+  @Override
   public BlobUpload newUpload() throws IOException {
     String id = UUID.randomUUID().toString();
     Path dir = uploadDir(id);
-    Files.createDirectories(dir);
-    Files.createFile(dir.resolve("data"));
-    AtomicFiles.writeString(
-        dir.resolve("startedat"), Long.toString(System.currentTimeMillis()), AtomicFiles.PUBLIC);
+    try {
+      Files.createDirectories(dir);
+      Files.createFile(dir.resolve("data"));
+      AtomicFiles.writeString(
+          dir.resolve("startedat"), Long.toString(System.currentTimeMillis()), AtomicFiles.PUBLIC);
+    } catch (IOException e) {
+      new FileUpload(id).removeUpload(); // disk full: leave nothing behind
+      throw e;
+    }
     live.put(id, new UploadState());
     return new FileUpload(id);
   }
@@ -211,6 +389,8 @@ public final class FileBlobStore implements BlobStore {
           byte[] buf = new byte[BUFFER];
           ByteBuffer bb = ByteBuffer.wrap(buf);
           int n;
+          st.writing = true;
+          boolean ok = false;
           try {
             while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
               bb.clear().limit(n);
@@ -222,12 +402,19 @@ public final class FileBlobStore implements BlobStore {
                 st.hashed += n;
               }
             }
+            ok = true;
           } finally {
-            if (!hashing || st.hashed != fc.position()) {
+            st.writing = false;
+            if (!ok) {
+              // a failed chunk (client gone, disk full) leaves nothing: the upload stays at the
+              // size it had, so the client can retry the chunk from the Range it last saw
+              truncateQuietly(fc, size);
+            }
+            if (!hashing || st.hashed != fc.size()) {
               st.hashed = -1; // the in-memory hash no longer matches the file: re-read at commit
             }
           }
-          return fc.position();
+          return fc.size();
         } catch (NoSuchFileException e) {
           live.remove(id);
           throw new NoSuchFileException("upload " + id + " is gone");
@@ -251,19 +438,20 @@ public final class FileBlobStore implements BlobStore {
         } catch (NoSuchFileException e) {
           throw new NoSuchFileException("upload " + id + " is gone");
         }
-        if (actual.equals(expected)) {
+        if (actual.equals(expected) && !touch(actual)) {
           Path target = blobFile(actual);
-          if (!Files.exists(target)) {
-            Files.createDirectories(target.getParent());
-            try {
-              Files.move(data, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException e) {
-              // a concurrent push of the same blob won: same bytes
-            } catch (AtomicMoveNotSupportedException e) {
-              throw new IOException("uploads and blobs must be on one file system", e);
-            }
-            AtomicFiles.syncDirectory(target.getParent());
+          Files.createDirectories(target.getParent());
+          // the data file's time is its last write, maybe long ago: a GC must see the blob as new
+          // from the instant it appears, so the time is set before the move
+          Files.setLastModifiedTime(data, FileTime.fromMillis(System.currentTimeMillis()));
+          try {
+            Files.move(data, target, StandardCopyOption.ATOMIC_MOVE);
+          } catch (FileAlreadyExistsException e) {
+            // a concurrent push of the same blob won: same bytes
+          } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("uploads and blobs must be on one file system", e);
           }
+          AtomicFiles.syncDirectory(target.getParent());
         }
         removeUpload();
         return actual;
@@ -284,6 +472,14 @@ public final class FileBlobStore implements BlobStore {
       Files.deleteIfExists(dir.resolve("startedat"));
       Files.deleteIfExists(dir);
       live.remove(id);
+    }
+  }
+
+  private static void truncateQuietly(FileChannel fc, long size) {
+    try {
+      fc.truncate(size);
+    } catch (IOException e) {
+      // the size check of the next chunk (416 with Range) still keeps the client right
     }
   }
 

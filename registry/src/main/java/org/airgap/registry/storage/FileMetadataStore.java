@@ -67,6 +67,18 @@ public final class FileMetadataStore implements MetadataStore {
   }
 
   @Override
+  public Optional<Long> modifiedMillis(String key) throws IOException {
+    Path f = file(key);
+    try {
+      return Files.isRegularFile(f)
+          ? Optional.of(Files.getLastModifiedTime(f).toMillis())
+          : Optional.empty();
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
   public boolean exists(String key) throws IOException {
     return Files.exists(file(key));
   }

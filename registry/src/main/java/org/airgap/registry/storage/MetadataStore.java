@@ -27,6 +27,9 @@ public interface MetadataStore {
    */
   List<String> children(String prefix) throws IOException;
 
+  /** When {@code key} was last set (epoch milliseconds), if it is set. */
+  Optional<Long> modifiedMillis(String key) throws IOException;
+
   /** Whether {@code key} has a value or anything below it. */
   default boolean exists(String key) throws IOException {
     return get(key).isPresent() || !children(key).isEmpty();

@@ -42,6 +42,10 @@ public final class RepositoryStore {
     return blobs;
   }
 
+  MetadataStore meta() {
+    return meta;
+  }
+
   // ---- blobs -------------------------------------------------------------------------------
 
   /** The size of {@code digest} if this repository holds it (linked and stored). */
@@ -164,14 +168,17 @@ public final class RepositoryStore {
       throw ErrorCode.DIGEST_INVALID.withMessage(
           "manifest digest is " + digest + ", not " + ref.asDigest().get());
     }
+    // Every referenced blob is touched before the manifest is linked: a garbage collection that
+    // marked before this manifest existed sees the touch and keeps the blob (GarbageCollector).
     List<String> missing = new ArrayList<>();
     for (Descriptor b : m.blobs()) {
-      if (!MediaTypes.isNonDistributable(b.mediaType()) && blobSize(name, b.digest()).isEmpty()) {
+      if (!MediaTypes.isNonDistributable(b.mediaType())
+          && (blobSize(name, b.digest()).isEmpty() || !blobs.touch(b.digest()))) {
         missing.add(b.digest().toString());
       }
     }
     for (Descriptor c : m.manifests()) {
-      if (resolve(name, new Reference.ByDigest(c.digest())).isEmpty()) {
+      if (resolve(name, new Reference.ByDigest(c.digest())).isEmpty() || !blobs.touch(c.digest())) {
         missing.add(c.digest().toString());
       }
     }
