@@ -376,31 +376,17 @@ public final class ClusterRenderer {
   List<Worker> workerList(Hosted h) {
     List<Worker> out = new ArrayList<>();
     ClusterSecrets.Login bmc = facts.secrets().bmcUser();
-    String domain = cfg.site().domain();
-    if (h.workers().hosts().isEmpty()) {
-      for (int i = 0; i < h.workers().size(); i++) {
-        String name = h.name() + "-worker" + i;
-        String uuid = Machines.uuid(domain, name);
-        out.add(
-            new Worker(
-                name,
-                Machines.mac(domain, name),
-                uuid,
-                "",
-                redfishUrl(uuid),
-                bmc.user(),
-                bmc.password()));
+    Map<String, Host> given = new LinkedHashMap<>();
+    h.workers().hosts().forEach(x -> given.put(x.name(), x));
+    for (ClusterFeeds.Machine m : ClusterFeeds.machines(cfg)) {
+      if (!m.cluster().equals(h.name())) {
+        continue;
       }
-      return out;
-    }
-    for (Host host : h.workers().hosts()) {
-      String mac =
-          host.mac() != null ? host.mac().toLowerCase() : Machines.mac(domain, host.name());
-      String uuid = host.uuid() != null ? host.uuid() : Machines.uuid(domain, host.name());
-      String url = host.bmc() != null ? host.bmc() : redfishUrl(uuid);
+      Host host = given.get(m.name());
+      String url = host != null && host.bmc() != null ? host.bmc() : redfishUrl(m.uuid());
       String user = bmc.user();
       String pw = bmc.password();
-      if (host.bmcSecret() != null) {
+      if (host != null && host.bmcSecret() != null) {
         try {
           String[] up =
               Files.readString(host.bmcSecret(), StandardCharsets.UTF_8).strip().split(":", 2);
@@ -410,9 +396,8 @@ public final class ClusterRenderer {
           throw new java.io.UncheckedIOException("cannot read " + host.bmcSecret(), e);
         }
       }
-      out.add(
-          new Worker(
-              host.name(), mac, uuid, host.address() == null ? "" : host.address(), url, user, pw));
+      String address = m.address().map(Addresses::text).orElse("");
+      out.add(new Worker(m.name(), m.mac(), m.uuid(), address, url, user, pw));
     }
     return out;
   }

@@ -82,6 +82,18 @@ public final class DhcpUnit implements ManagedService {
               false));
     }
     hosts.addAll(d.hosts());
+    // the site spec's workers: the MAC their VM, BareMetalHost and Redfish system also carry
+    for (org.airgap.appliance.cluster.ClusterFeeds.Machine m :
+        org.airgap.appliance.cluster.ClusterFeeds.machines(config)) {
+      hosts.add(
+          new StaticHost(
+              List.of(Mac.parse(m.mac()).text()),
+              m.address().filter(a -> a instanceof Inet4Address).map(a -> (Inet4Address) a),
+              Optional.of(m.name()),
+              Optional.empty(),
+              List.of(),
+              false));
+    }
     List<OptionRule> options = new ArrayList<>(d.options());
     s.options() // YAML options come last: untagged, they override the dnsmasq defaults
         .forEach((k, v) -> options.add(new OptionRule(List.of(), OptionValue.named(k, v), false)));

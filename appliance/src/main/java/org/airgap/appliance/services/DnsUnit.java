@@ -162,6 +162,7 @@ public final class DnsUnit implements ManagedService {
     zones.addAll(s.zones());
     zones.addAll(d.zones());
     List<DnsRecord> records = new ArrayList<>(siteRecords(site));
+    records.addAll(org.airgap.appliance.cluster.ClusterFeeds.dnsRecords(config));
     records.addAll(s.records());
     records.addAll(d.records());
     String ns = siteNames(site).stream().findFirst().orElse("ns." + site.domain());

@@ -1,0 +1,78 @@
+package org.airgap.appliance.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.airgap.appliance.Appliance;
+import org.airgap.appliance.config.AirgapConfig;
+import org.airgap.appliance.config.ConfigLoader;
+import org.airgap.appliance.services.DhcpUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/**
+ * The site spec feeds the running appliance: DNS answers the clusters' names, DHCP knows workers.
+ */
+class ClusterFeedsTest {
+
+  @Test
+  void dnsAnswersTheHostedClustersNamesAndDhcpKnowsTheWorkers(@TempDir Path dir) throws Exception {
+    ClusterRendererTest.site(dir, "dual");
+    String yaml =
+        ClusterRendererTest.spec(dir, "dual")
+            + "registry: { listen: [\"127.0.0.1:0\"] }\n"
+            + "websrv: { listen: [\"127.0.0.1:0\"] }\n"
+            + "dns: { listen: [\"127.0.0.1:0\"] }\n"
+            + "redfish: { listen: [\"127.0.0.1:0\"] }\n"
+            + "admin: { listen: [\"127.0.0.1:0\"] }\n";
+    AirgapConfig cfg = ConfigLoader.parse(yaml, "airgap.yaml");
+    try (Appliance a = new Appliance(cfg)) {
+      a.start();
+      InetSocketAddress dns = a.service("dns").addresses().get(0);
+      SimpleResolver r = new SimpleResolver(dns);
+      r.setTimeout(Duration.ofSeconds(5));
+      assertThat(a(r, "api.hosted-dual.dns.base.domain.name."))
+          .containsExactly(InetAddress.getByName("192.168.126.10"));
+      assertThat(a(r, "api-int.hosted-dual.dns.base.domain.name."))
+          .containsExactly(InetAddress.getByName("192.168.126.10"));
+      assertThat(a(r, "console-openshift-console.apps.hosted-dual.dns.base.domain.name."))
+          .containsExactly(InetAddress.getByName("192.168.126.11"));
+      // the wildcard has no AAAA: NODATA, not NXDOMAIN
+      Message aaaa =
+          r.send(
+              Message.newQuery(
+                  Record.newRecord(
+                      Name.fromString("x.apps.hosted-dual.dns.base.domain.name."),
+                      Type.AAAA,
+                      DClass.IN)));
+      assertThat(aaaa.getRcode()).isEqualTo(Rcode.NOERROR);
+      assertThat(aaaa.getSection(Section.ANSWER)).isEmpty();
+    }
+    var built = DhcpUnit.build(cfg, org.airgap.dns.dnsmasq.DnsmasqParser.system().parse(List.of()));
+    String text = built.toString();
+    for (ClusterFeeds.Machine m : ClusterFeeds.machines(cfg)) {
+      assertThat(text).contains(m.mac()).contains(m.name());
+    }
+    assertThat(ClusterFeeds.machines(cfg)).hasSize(3);
+  }
+
+  static List<InetAddress> a(SimpleResolver r, String name) throws Exception {
+    Message m =
+        r.send(Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, DClass.IN)));
+    assertThat(m.getRcode()).as(name).isEqualTo(Rcode.NOERROR);
+    return m.getSection(Section.ANSWER).stream().map(x -> ((ARecord) x).getAddress()).toList();
+  }
+}
