@@ -11,6 +11,7 @@ import org.airgap.appliance.cli.ImagesCommand;
 import org.airgap.appliance.cli.RegistryCommand;
 import org.airgap.appliance.cli.ReloadCommand;
 import org.airgap.appliance.cli.ServeCommand;
+import org.airgap.appliance.cli.StatusCommand;
 import org.airgap.appliance.cli.UserCommand;
 import org.airgap.appliance.cli.VerifyCommand;
 import org.airgap.appliance.config.ConfigException;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Option;
       DoctorCommand.class,
       ClusterCommand.class,
       DhcpCommand.class,
+      StatusCommand.class,
       ImagesCommand.class,
       RegistryCommand.class,
       CommandLine.HelpCommand.class

@@ -106,6 +106,21 @@ class DaemonProcessTest {
       assertThat(String.join("\n", d.out()))
           .contains("registry  https://registry.example.com:", "password ");
 
+      // airgap status reads the same API
+      String port = admin.replaceAll(".*:(\\d+)/$", "$1");
+      Path statusCfg = dir.resolve("status.yaml");
+      Files.writeString(
+          statusCfg,
+          TestSites.yaml(dir.resolve("var"))
+              .replace(
+                  "admin: { listen: [\"127.0.0.1:0\"] }",
+                  "admin: { listen: [\"127.0.0.1:" + port + "\"] }"));
+      org.airgap.appliance.cli.CliTest.Run status =
+          org.airgap.appliance.cli.CliTest.run("", "status", "--config", statusCfg.toString());
+      assertThat(status.code()).as(status.err()).isZero();
+      assertThat(status.out())
+          .contains("ready", "registry  running", "https://registry.example.com:");
+
       long t0 = System.nanoTime();
       d.process().destroy(); // SIGTERM
       assertThat(d.process().waitFor(10, TimeUnit.SECONDS)).isTrue();

@@ -33,13 +33,13 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The CLI in-process: verify, config-schema, ca, user. */
-class CliTest {
+public class CliTest {
   static final Path EXAMPLE = Path.of("..", "airgap.example.yaml");
 
   /** What one CLI run printed and returned. */
-  record Run(int code, String out, String err) {}
+  public record Run(int code, String out, String err) {}
 
-  static synchronized Run run(String stdin, String... args) {
+  public static synchronized Run run(String stdin, String... args) {
     PrintStream oldOut = System.out;
     PrintStream oldErr = System.err;
     InputStream oldIn = System.in;
