@@ -154,6 +154,11 @@ public final class MirrorCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "List what would move and how much; write nothing.")
   boolean dryRun;
 
+  /** Runs the command on its own (until {@code Main} lists it as a subcommand). */
+  public static void main(String[] args) {
+    System.exit(new picocli.CommandLine(new MirrorCommand()).execute(args));
+  }
+
   @Override
   public Integer call() {
     PrintStream err = System.err;
