@@ -6,8 +6,13 @@ import picocli.CommandLine.Command;
 /** {@code airgap registry …}: pull secrets and (later) maintenance of the registry. */
 @Command(
     name = "registry",
-    description = "Registry pull secrets and maintenance.",
-    subcommands = {RegistryPullSecretCommand.class})
+    description = "Registry pull secrets, gc, fsck and du.",
+    subcommands = {
+      RegistryPullSecretCommand.class,
+      RegistryGcCommand.class,
+      RegistryFsckCommand.class,
+      RegistryDuCommand.class
+    })
 public final class RegistryCommand implements Runnable {
   @Override
   public void run() {

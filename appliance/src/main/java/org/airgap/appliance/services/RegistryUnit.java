@@ -24,7 +24,8 @@ public final class RegistryUnit implements ManagedService {
                 s.listen().stream().map(ListenAddress::socketAddress).toList(),
                 ctx.tls("registry", s.tls()),
                 ctx.dataDir().resolve("registry"),
-                s.anonymousPull()),
+                s.anonymousPull(),
+                s.upkeep()),
             users);
   }
 
