@@ -134,7 +134,9 @@ class ApplianceTest {
       assertThat(metrics.body())
           .contains("jvm_memory_used_bytes", "process_uptime_seconds", "airgap_ready 1.0")
           .containsPattern("airgap_websrv_[a-z_]+_total")
-          .containsPattern("airgap_dns_[a-z_]+_total");
+          .containsPattern("airgap_dns_[a-z_]+_total")
+          .containsPattern("(?m)^airgap_websrv_open_connections [0-9.]+$") // a gauge, not a counter
+          .doesNotContain("airgap_websrv_open_connections_total");
 
       JsonNode status = JSON.readTree(get(http, admin + "api/status").body());
       assertThat(status.path("ready").asBoolean()).isTrue();

@@ -385,18 +385,32 @@ public final class AdminServer implements ManagedService {
     ex.getResponseSender().send(metrics.scrape());
   }
 
-  /** Each service's counters become {@code airgap_<service>_<name>_total}, registered lazily. */
+  /**
+   * Each service's counters become {@code airgap_<service>_<name>_total}, registered lazily; the
+   * few values that go down as well as up (open connections, active sessions) become gauges.
+   */
   private void registerServiceCounters() {
     for (ManagedService s : appliance.services()) {
       for (String key : s.counters().keySet()) {
         String id = s.name() + "." + key;
-        if (registered.add(id)) {
+        if (!registered.add(id)) {
+          continue;
+        }
+        if (isGauge(key)) {
+          Gauge.builder(
+                  "airgap." + id, s, svc -> svc.counters().getOrDefault(key, 0L).doubleValue())
+              .register(metrics);
+        } else {
           FunctionCounter.builder(
                   "airgap." + id, s, svc -> svc.counters().getOrDefault(key, 0L).doubleValue())
               .register(metrics);
         }
       }
     }
+  }
+
+  static boolean isGauge(String key) {
+    return key.startsWith("open") || key.endsWith("active") || key.endsWith("_open");
   }
 
   private void asset(HttpServerExchange ex, String name) {

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.airgap.dhcp.Durations;
 import org.airgap.registry.RegistryConfig;
 
 /** {@code registry:} the OCI distribution registry. */
@@ -50,7 +49,7 @@ public record RegistrySection(
     Sections.validateListen(p, "registry", listen, enabled);
     Sections.validateAdvertise(p, "registry.advertise", advertise);
     p.check("registry.uploads.max-age", () -> positive(uploads.maxAge()));
-    p.check("registry.gc.grace", () -> Durations.parse(gc.grace()));
+    p.check("registry.gc.grace", () -> ConfigDurations.parse(gc.grace()));
     if (gc.schedule() != null) {
       p.check(
           "registry.gc.schedule",
@@ -63,7 +62,7 @@ public record RegistrySection(
   }
 
   private static Duration positive(String text) {
-    Duration d = Durations.parse(text);
+    Duration d = ConfigDurations.parse(text);
     if (d.isZero()) {
       throw new IllegalArgumentException("must be more than 0");
     }
@@ -73,9 +72,9 @@ public record RegistrySection(
   /** The registry's storage upkeep from these keys (validated). */
   public RegistryConfig.Upkeep upkeep() {
     return new RegistryConfig.Upkeep(
-        Durations.parse(uploads.maxAge()),
-        Durations.parse(gc.grace()),
-        Optional.ofNullable(gc.schedule()).map(Durations::parse),
+        ConfigDurations.parse(uploads.maxAge()),
+        ConfigDurations.parse(gc.grace()),
+        Optional.ofNullable(gc.schedule()).map(ConfigDurations::parse),
         gc.deleteUntagged());
   }
 

@@ -125,4 +125,14 @@ class ConfigLoaderTest {
   void emptyFileIsTheDefaults() {
     assertThat(ConfigLoader.parse("", "a.yaml")).isEqualTo(ConfigLoader.defaults());
   }
+
+  @Test
+  void shortRegistryDurationsAreKept() {
+    AirgapConfig c =
+        ConfigLoader.parse("registry:\n  gc: { grace: 0s, schedule: 90s }\n", "a.yaml");
+    assertThat(c.registry().upkeep().gcGrace()).isEqualTo(java.time.Duration.ZERO);
+    assertThat(c.registry().upkeep().gcInterval()).contains(java.time.Duration.ofSeconds(90));
+    assertThatThrownBy(() -> ConfigLoader.parse("registry:\n  gc: { schedule: 30s }\n", "a.yaml"))
+        .hasMessageContaining("registry.gc.schedule: at least 1m");
+  }
 }
