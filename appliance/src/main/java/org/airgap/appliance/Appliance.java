@@ -125,8 +125,10 @@ public final class Appliance implements AutoCloseable {
     try {
       Pki pki = new Pki(config.dataDir().resolve("pki"), config.site().domain()).init();
       setUpCertificates(pki, config);
+      long tPki = System.nanoTime();
       Htpasswd users = new Htpasswd(config.htpasswd());
       ensureFirstUser(users);
+      long tUsers = System.nanoTime();
       context =
           new ApplianceContext(
               config,
@@ -135,15 +137,29 @@ public final class Appliance implements AutoCloseable {
               new Urls(config.site()),
               new org.airgap.dns.MutableRecordSource());
       services = build(context);
+      long tBuild = System.nanoTime();
       for (ManagedService s : services) {
         states.put(s.name(), ServiceState.NEW);
       }
+      StringBuilder timing = new StringBuilder();
       for (ManagedService s : services) {
+        long t = System.nanoTime();
         startOne(s);
+        timing
+            .append(", ")
+            .append(s.name())
+            .append(' ')
+            .append((System.nanoTime() - t) / 1_000_000);
       }
       startupTime = Duration.ofNanos(System.nanoTime() - t0);
       renewer.scheduleAtFixedRate(this::renewCertificates, 6, 6, TimeUnit.HOURS);
-      LOG.info("ready in {} ms", startupTime.toMillis());
+      LOG.info(
+          "ready in {} ms (pki {}, users {}, wiring {}{})",
+          startupTime.toMillis(),
+          (tPki - t0) / 1_000_000,
+          (tUsers - tPki) / 1_000_000,
+          (tBuild - tUsers) / 1_000_000,
+          timing);
     } catch (RuntimeException e) {
       close();
       throw e;
