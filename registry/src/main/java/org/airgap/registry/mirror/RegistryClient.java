@@ -40,7 +40,6 @@ import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.http.io.entity.InputStreamEntity;
 import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -317,7 +316,7 @@ public final class RegistryClient implements AutoCloseable {
       throws IOException {
     HttpUriRequestBase req = new HttpUriRequestBase("PATCH", upload);
     req.setHeader("Content-Range", offset + "-" + (offset + length - 1));
-    req.setEntity(new InputStreamEntity(body, length, ContentType.APPLICATION_OCTET_STREAM));
+    req.setEntity(new StreamEntity(body, length));
     authorize(req, registry, repo, "pull,push");
     Reply r = executeSmall(req);
     if (r.code() != 202) {
@@ -361,7 +360,7 @@ public final class RegistryClient implements AutoCloseable {
       return;
     }
     HttpUriRequestBase req = new HttpUriRequestBase("PUT", uri);
-    req.setEntity(new InputStreamEntity(body.get(), length, ContentType.APPLICATION_OCTET_STREAM));
+    req.setEntity(new StreamEntity(body.get(), length));
     authorize(req, registry, repo, "pull,push");
     Reply r = executeSmall(req);
     if (r.code() != 201) {
