@@ -8,6 +8,7 @@ import org.airgap.appliance.cli.ConfigSchemaCommand;
 import org.airgap.appliance.cli.DhcpCommand;
 import org.airgap.appliance.cli.DoctorCommand;
 import org.airgap.appliance.cli.ImagesCommand;
+import org.airgap.appliance.cli.MirrorCommand;
 import org.airgap.appliance.cli.RegistryCommand;
 import org.airgap.appliance.cli.ReloadCommand;
 import org.airgap.appliance.cli.ServeCommand;
@@ -41,6 +42,7 @@ import picocli.CommandLine.Option;
       StatusCommand.class,
       ImagesCommand.class,
       RegistryCommand.class,
+      MirrorCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
