@@ -1,5 +1,6 @@
 package org.airgap.appliance.config;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,7 +10,14 @@ import java.util.Set;
 import java.util.UUID;
 import org.airgap.redfish.driver.Machine;
 
-/** {@code redfish:} the Redfish virtual-media BMC facade. */
+/**
+ * {@code redfish:} the Redfish virtual-media BMC facade.
+ *
+ * @param libvirtUri the libvirt connection of {@code driver: libvirt} (default {@code
+ *     qemu:///system}); also what {@code airgap vm} talks to
+ * @param mediaCaFile PEM bundle trusted when fetching virtual media over HTTPS (default: the JDK's)
+ * @param mediaVerifyTls false accepts any certificate when fetching virtual media (lab only)
+ */
 public record RedfishSection(
     Boolean enabled,
     List<ListenAddress> listen,
@@ -19,7 +27,12 @@ public record RedfishSection(
     Path htpasswd,
     Integer sessionTimeout,
     Integer powerDelayMs,
-    List<MachineEntry> machines) {
+    List<MachineEntry> machines,
+    String libvirtUri,
+    Path mediaCaFile,
+    Boolean mediaVerifyTls) {
+
+  public static final String DEFAULT_LIBVIRT_URI = "qemu:///system";
 
   /**
    * One machine of the memory backend: {@code name} (required), {@code uuid} and {@code mac}
@@ -41,6 +54,8 @@ public record RedfishSection(
                 new MachineEntry("vm-1", null, null),
                 new MachineEntry("vm-2", null, null))
             : List.copyOf(machines);
+    libvirtUri = libvirtUri == null ? DEFAULT_LIBVIRT_URI : libvirtUri;
+    mediaVerifyTls = mediaVerifyTls == null || mediaVerifyTls;
   }
 
   void validate(Problems p) {
@@ -55,6 +70,7 @@ public record RedfishSection(
     if (powerDelayMs < 0 || powerDelayMs > 60000) {
       p.add("redfish.power-delay-ms", "must be 0-60000 milliseconds", "2000 is the default");
     }
+    validateLibvirt(p);
     Set<String> names = new HashSet<>();
     Set<String> uuids = new HashSet<>();
     for (int i = 0; i < machines.size(); i++) {
@@ -77,6 +93,28 @@ public record RedfishSection(
       p.check(at + ".mac", () -> new Machine("m", UUID.randomUUID(), mac(e, index)));
       if (!uuids.add(uuidOf(e).toLowerCase(java.util.Locale.ROOT))) {
         p.add(at + ".uuid", "the UUID is used by another machine");
+      }
+    }
+  }
+
+  private void validateLibvirt(Problems p) {
+    if (!libvirtUri.matches("[a-z][a-z0-9+.-]*://\\S*")) {
+      p.add(
+          "redfish.libvirt-uri",
+          "'" + libvirtUri + "' is not a libvirt connection URI",
+          "for example qemu:///system or qemu+ssh://root@host/system");
+    }
+    if (mediaCaFile != null) {
+      if (!mediaVerifyTls) {
+        p.add(
+            "redfish.media-ca-file",
+            "has no effect with media-verify-tls: false",
+            "drop one of the two keys");
+      } else if (!Files.isRegularFile(mediaCaFile) || !Files.isReadable(mediaCaFile)) {
+        p.add(
+            "redfish.media-ca-file",
+            "cannot read " + mediaCaFile,
+            "a PEM bundle of the CAs that sign the image servers' certificates");
       }
     }
   }
@@ -120,6 +158,7 @@ public record RedfishSection(
 
   /** Every key at its default. */
   public static RedfishSection defaults() {
-    return new RedfishSection(null, null, null, null, null, null, null, null, null);
+    return new RedfishSection(
+        null, null, null, null, null, null, null, null, null, null, null, null);
   }
 }

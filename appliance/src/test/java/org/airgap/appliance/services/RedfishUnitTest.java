@@ -12,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -22,6 +24,7 @@ import org.airgap.appliance.config.ConfigException;
 import org.airgap.appliance.config.ConfigLoader;
 import org.airgap.appliance.config.RedfishSection;
 import org.airgap.redfish.driver.Machine;
+import org.airgap.redfish.libvirt.LibvirtConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -147,6 +150,111 @@ class RedfishUnitTest {
               HttpResponse.BodyHandlers.ofString());
       assertThat(wrong.statusCode()).isEqualTo(401);
       assertThat(a.service("redfish").counters()).containsKey("requests_2xx");
+    } finally {
+      a.close();
+    }
+  }
+
+  static final String LIBVIRT =
+      "redfish:\n"
+          + "  listen: [\"127.0.0.1:0\"]\n"
+          + "  driver: libvirt\n"
+          + "  libvirt-uri: \"test:///default\"\n";
+
+  @Test
+  void libvirtKeysHaveDefaultsAndAreValidated(@TempDir Path dir) throws Exception {
+    RedfishSection d = RedfishSection.defaults();
+    assertThat(d.libvirtUri()).isEqualTo("qemu:///system");
+    assertThat(d.mediaCaFile()).isNull();
+    assertThat(d.mediaVerifyTls()).isTrue();
+    String bad =
+        "redfish:\n"
+            + "  listen: [\"127.0.0.1:0\"]\n"
+            + "  driver: libvirt\n"
+            + "  libvirt-uri: system\n"
+            + "  media-ca-file: "
+            + dir.resolve("missing.pem")
+            + "\n";
+    assertThatThrownBy(() -> ConfigLoader.parse(yaml(dir, bad), "t.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("redfish.libvirt-uri: 'system' is not a libvirt connection URI")
+        .hasMessageContaining("redfish.media-ca-file: cannot read");
+    Path ca = Files.writeString(dir.resolve("ca.pem"), "x");
+    String both =
+        "redfish:\n"
+            + "  listen: [\"127.0.0.1:0\"]\n"
+            + "  media-ca-file: "
+            + ca
+            + "\n"
+            + "  media-verify-tls: false\n";
+    assertThatThrownBy(() -> ConfigLoader.parse(yaml(dir, both), "t.yaml"))
+        .hasMessageContaining("redfish.media-ca-file: has no effect with media-verify-tls: false");
+  }
+
+  @Test
+  void ownWebServerUrlsAreUsedInPlace(@TempDir Path dir) {
+    String text =
+        yaml(dir, LIBVIRT)
+            .replace(
+                "websrv: { listen: [\"127.0.0.1:0\"] }",
+                "websrv: { listen: [\"[::]:8080\"], tls-listen: [\"[::1]:8443\"],"
+                    + " advertise: \"images.example.com:80\", root: "
+                    + dir.resolve("www")
+                    + " }");
+    AirgapConfig c = ConfigLoader.parse(text, "t.yaml");
+    LibvirtConfig lc = RedfishUnit.libvirtConfig(c);
+    assertThat(lc.uri()).isEqualTo("test:///default");
+    assertThat(lc.mediaCache()).isEqualTo(dir.resolve("redfish"));
+    assertThat(lc.localSources()).allMatch(s -> s.root().equals(dir.resolve("www")));
+    assertThat(lc.localSources())
+        .extracting(s -> s.base().toString())
+        .containsExactly(
+            "http://images.example.com:80/",
+            "http://registry.example.com:8080/",
+            "http://192.168.126.1:8080/",
+            "http://[2620:52:0:1306::1]:8080/",
+            "https://registry.example.com:8443/",
+            "https://192.168.126.1:8443/",
+            "https://[2620:52:0:1306::1]:8443/",
+            "https://[::1]:8443/");
+  }
+
+  @Test
+  void applianceListsTheLibvirtDomainsOverHttps(@TempDir Path dir) throws Exception {
+    Appliance a = new Appliance(ConfigLoader.parse(yaml(dir, LIBVIRT), "t.yaml"));
+    a.start();
+    try {
+      assertThat(a.state("redfish")).isEqualTo(ServiceState.RUNNING);
+      assertThat(((RedfishUnit) a.service("redfish")).driver().orElseThrow().name())
+          .isEqualTo("libvirt");
+      assertThat(Files.getPosixFilePermissions(dir.resolve("redfish")))
+          .isEqualTo(PosixFilePermissions.fromString("rwxr-xr-x"));
+      assertThat(Files.getPosixFilePermissions(dir)).contains(PosixFilePermission.OTHERS_EXECUTE);
+      HttpClient http = TestSites.client(a.context().pki());
+      String base = "https://localhost:" + a.service("redfish").addresses().get(0).getPort();
+      String pw = Files.readString(dir.resolve("admin-password")).strip();
+      String basic =
+          "Basic "
+              + Base64.getEncoder()
+                  .encodeToString(("admin:" + pw).getBytes(StandardCharsets.UTF_8));
+      HttpResponse<String> systems =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/redfish/v1/Systems"))
+                  .header("Authorization", basic)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(systems.statusCode()).isEqualTo(200);
+      // test:///default comes with one running domain, "test"
+      assertThat(JSON.readTree(systems.body()).path("Members").findValuesAsText("@odata.id"))
+          .contains("/redfish/v1/Systems/test");
+      HttpResponse<String> test =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/redfish/v1/Systems/local/test"))
+                  .header("Authorization", basic)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(test.statusCode()).isEqualTo(200);
+      assertThat(JSON.readTree(test.body()).path("PowerState").asText()).isEqualTo("On");
     } finally {
       a.close();
     }
