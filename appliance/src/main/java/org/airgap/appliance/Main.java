@@ -15,6 +15,7 @@ import org.airgap.appliance.cli.ServeCommand;
 import org.airgap.appliance.cli.StatusCommand;
 import org.airgap.appliance.cli.UserCommand;
 import org.airgap.appliance.cli.VerifyCommand;
+import org.airgap.appliance.cli.VmCommand;
 import org.airgap.appliance.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,6 +44,7 @@ import picocli.CommandLine.Option;
       ImagesCommand.class,
       RegistryCommand.class,
       MirrorCommand.class,
+      VmCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
