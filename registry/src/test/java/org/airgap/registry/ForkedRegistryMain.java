@@ -11,7 +11,8 @@ import org.airgap.registry.auth.Htpasswd;
 /**
  * A registry in its own JVM, for {@code CrashTest}: {@code <storage> <htpasswd> <gc-grace-ms>}.
  * Serves plain HTTP on 127.0.0.1:0, prints {@code PORT <n>} on stdout once bound, then runs an
- * online GC in a loop (so that a kill may land inside one) until it is killed.
+ * online GC in a loop (so that a kill may land inside one) until it is killed, or until its stdin
+ * ends (the test JVM is gone: no orphan outlives it).
  */
 public final class ForkedRegistryMain {
   private ForkedRegistryMain() {}
@@ -34,6 +35,21 @@ public final class ForkedRegistryMain {
     server.start();
     System.out.println("PORT " + server.addresses().get(0).getPort());
     System.out.flush();
+    Thread orphan =
+        new Thread(
+            () -> {
+              try {
+                while (System.in.read() >= 0) {
+                  // the test never writes: EOF means it is gone
+                }
+              } catch (java.io.IOException e) {
+                // same
+              }
+              Runtime.getRuntime().halt(3);
+            },
+            "exit-with-parent");
+    orphan.setDaemon(true);
+    orphan.start();
     while (true) {
       try {
         server.gc(false, false);
