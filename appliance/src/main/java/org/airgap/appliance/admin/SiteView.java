@@ -530,12 +530,61 @@ final class SiteView {
 
   // ---- /api/cluster ----------------------------------------------------------------------
 
-  /** The control module's phases; a placeholder until a site spec is configured. */
+  private volatile ObjectNode clusterCache;
+  private volatile long clusterCachedAt;
+
+  /**
+   * The control module's phases: each with its state (applied per {@code state/cluster.json}, else
+   * pending) and the objects it renders. Rendering reads files, so the answer is kept 10 s.
+   */
   ObjectNode cluster() {
+    long now = System.nanoTime();
+    ObjectNode cached = clusterCache;
+    if (cached != null && now - clusterCachedAt < 10_000_000_000L) {
+      return cached;
+    }
     ObjectNode out = JSON.createObjectNode();
-    out.put("configured", false);
-    out.put("note", "no site spec is configured");
-    out.putArray("phases");
+    var cfg = ctx().config();
+    if (cfg.cluster().hosted().isEmpty()) {
+      out.put("configured", false);
+      out.put("note", "no site spec is configured (cluster: in the config)");
+      out.putArray("phases");
+    } else {
+      out.put("configured", true);
+      java.util.Set<String> applied = new java.util.HashSet<>();
+      try {
+        java.nio.file.Path state = cfg.dataDir().resolve("state/cluster.json");
+        if (java.nio.file.Files.exists(state)) {
+          JSON.readTree(state.toFile()).path("applied").forEach(n -> applied.add(n.asText()));
+        }
+      } catch (java.io.IOException e) {
+        out.put("note", "cannot read state/cluster.json: " + e.getMessage());
+      }
+      java.util.List<org.airgap.appliance.cluster.ClusterRenderer.Rendered> files =
+          java.util.List.of();
+      try {
+        files =
+            new org.airgap.appliance.cluster.ClusterRenderer(
+                    cfg, org.airgap.appliance.cluster.SiteFacts.gather(cfg))
+                .render();
+      } catch (RuntimeException e) {
+        out.put("note", "cannot render the site spec: " + e.getMessage());
+      }
+      com.fasterxml.jackson.databind.node.ArrayNode phases = out.putArray("phases");
+      for (org.airgap.appliance.cluster.ClusterApplier.Phase p :
+          org.airgap.appliance.cluster.ClusterApplier.Phase.values()) {
+        ObjectNode ph = phases.addObject();
+        ph.put("name", p.label());
+        ph.put("state", applied.contains(p.label()) ? "applied" : "pending");
+        com.fasterxml.jackson.databind.node.ArrayNode objects = ph.putArray("objects");
+        for (String o : org.airgap.appliance.cluster.ClusterApplier.describeObjects(files, p)) {
+          objects.add(o);
+        }
+        ph.putArray("conditions");
+      }
+    }
+    clusterCache = out;
+    clusterCachedAt = now;
     return out;
   }
 

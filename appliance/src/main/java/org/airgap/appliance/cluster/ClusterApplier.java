@@ -146,6 +146,12 @@ public final class ClusterApplier {
 
   // --- objects ------------------------------------------------------------------------------
 
+  /** {@code Kind namespace/name} of every object phase {@code p} applies, for status views. */
+  public static List<String> describeObjects(List<ClusterRenderer.Rendered> files, Phase p) {
+    return new ClusterApplier(null, files, null, null, null)
+        .objects(p).stream().map(ClusterApplier::describe).toList();
+  }
+
   List<ObjectNode> objects(Phase p) {
     List<ObjectNode> out = new ArrayList<>();
     if (p.prefix.isEmpty()) {

@@ -60,6 +60,29 @@ class ClusterFeedsTest {
                       DClass.IN)));
       assertThat(aaaa.getRcode()).isEqualTo(Rcode.NOERROR);
       assertThat(aaaa.getSection(Section.ANSWER)).isEmpty();
+
+      // the console's /api/cluster: phases, their objects, and what apply recorded
+      java.nio.file.Files.createDirectories(dir.resolve("var/state"));
+      java.nio.file.Files.writeString(
+          dir.resolve("var/state/cluster.json"), "{\"applied\":[\"trust\",\"mirror\"]}");
+      String admin = a.service("admin").urls().get(0);
+      var body =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(java.net.URI.create(admin + "api/cluster"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
+      var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+      assertThat(json.path("configured").asBoolean()).as(body).isTrue();
+      assertThat(json.path("phases")).hasSize(7);
+      assertThat(json.path("phases").get(0).path("state").asText()).isEqualTo("applied");
+      assertThat(json.path("phases").get(3).path("name").asText()).isEqualTo("hosted");
+      assertThat(json.path("phases").get(3).path("state").asText()).isEqualTo("pending");
+      assertThat(json.path("phases").get(3).path("objects").toString())
+          .contains("HostedCluster clusters/hosted-dual", "NodePool clusters/hosted-dual");
+      assertThat(json.path("phases").get(5).path("objects").toString())
+          .contains("BareMetalHost clusters-hosted-dual/hosted-dual-worker2");
     }
     var built = DhcpUnit.build(cfg, org.airgap.dns.dnsmasq.DnsmasqParser.system().parse(List.of()));
     String text = built.toString();
