@@ -326,18 +326,30 @@ public final class RegistryClient implements AutoCloseable {
     return location(r, registry, repo);
   }
 
-  /** How many bytes the registry holds of an upload (its {@code Range} header), or -1 if gone. */
+  /**
+   * How many bytes the registry holds of an upload (its {@code Range} header), or -1 if gone.
+   * {@code 0-0} reads as empty: distribution and airgap both answer it for an upload with no bytes
+   * (a one-byte upload looks the same: only a PATCH dropped after exactly one byte leaves one, and
+   * the next PATCH then gets 416).
+   */
   public long uploadedBytes(String registry, RepoName repo, URI upload) {
     Reply r = sendTo(registry, repo, "pull,push", "GET", upload, Map.of(), Optional.empty());
     if (r.code() == 404) {
       return -1;
     }
     expect(r, registry, repo, "upload status", 204, 200);
-    return r.header("Range")
-        .map(v -> v.replaceFirst("^bytes=", ""))
-        .filter(v -> v.contains("-"))
-        .map(v -> Long.parseLong(v.substring(v.indexOf('-') + 1)) + 1)
-        .orElse(0L);
+    return r.header("Range").map(RegistryClient::heldBytes).orElse(0L);
+  }
+
+  /** Bytes held by an upload whose status says {@code Range: [bytes=]0-END} (END inclusive). */
+  static long heldBytes(String range) {
+    String v = range.strip().replaceFirst("^bytes=", "");
+    int dash = v.indexOf('-');
+    if (dash < 0) {
+      return 0;
+    }
+    long end = Long.parseLong(v.substring(dash + 1).strip());
+    return end == 0 ? 0 : end + 1;
   }
 
   /**
