@@ -1,0 +1,97 @@
+package org.airgap.registry.mirror;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.airgap.registry.RegistryFixture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Fault-injecting proxies in front of both the source and the target: of the first connections
+ * each, one in three gets a 503 and one in three is cut mid-stream. The mirror retries, resumes
+ * chunked uploads, and still finishes with every digest identical.
+ */
+class FaultInjectionTest {
+  @TempDir static Path dir;
+  static RegistryFixture src;
+  static RegistryFixture dst;
+  static TestImages in;
+  static TestImages.Pushed app;
+  static TestImages.Pushed multi;
+
+  @BeforeAll
+  static void start() throws Exception {
+    src = RegistryFixture.plain(dir.resolve("src"));
+    dst = RegistryFixture.plain(dir.resolve("dst"));
+    in = MirrorTestSupport.images(src);
+    app = in.push("team/app", Optional.of("v1"), 301, "amd64", 1_300_000, 90_000, 1000);
+    multi = in.pushIndex("team/multi", "4.16", 310);
+  }
+
+  @AfterAll
+  static void stop() {
+    src.close();
+    dst.close();
+  }
+
+  /** Faults on the first 30 connections: 503, cut, pass, 503, cut, pass… then all pass. */
+  private static FaultProxy.Fault plan(int connection) {
+    if (connection >= 30) {
+      return FaultProxy.Fault.PASS;
+    }
+    return switch (connection % 3) {
+      case 0 -> FaultProxy.Fault.UNAVAILABLE;
+      case 1 -> FaultProxy.Fault.CUT;
+      default -> FaultProxy.Fault.PASS;
+    };
+  }
+
+  @Test
+  void finishesThrough503sAndDroppedConnectionsWithIdenticalDigests() throws Exception {
+    try (FaultProxy from = new FaultProxy(src.hostPort(), FaultInjectionTest::plan, 50_000);
+        FaultProxy to = new FaultProxy(dst.hostPort(), FaultInjectionTest::plan, 50_000)) {
+      ClientOptions o =
+          ClientOptions.defaults()
+              .withRetries(10, Duration.ofMillis(10), Duration.ofMillis(100))
+              .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(20))
+              .withChunkSize(1 << 20) // the 1.3 MB layer goes in resumable PATCH chunks
+              .withCredentials(from.hostPort(), MirrorTestSupport.creds())
+              .withCredentials(to.hostPort(), MirrorTestSupport.creds())
+              .withInsecure(Set.of(from.hostPort(), to.hostPort()));
+      MirrorSummary s;
+      try (RegistryClient c = new RegistryClient(o);
+          Mirror m = new Mirror(c, MirrorTestSupport.mirrorOptions(), MirrorListener.none())) {
+        s =
+            m.toRegistry(
+                List.of(
+                    ImageRef.parse(from.hostPort() + "/team/app:v1"),
+                    ImageRef.parse(from.hostPort() + "/team/multi:4.16")),
+                RegistryTarget.parse(to.hostPort() + "/mirror"));
+      }
+      assertThat(s.failures()).as(s.images().toString()).isZero();
+      assertThat(from.unavailable()).as("503s from the source side").isPositive();
+      assertThat(from.cuts()).as("source connections cut mid-stream").isPositive();
+      assertThat(to.unavailable()).as("503s from the target side").isPositive();
+    }
+
+    assertThat(MirrorTestSupport.skopeoRaw(dir, dst, "mirror/team/app:v1"))
+        .isEqualTo(new String(app.manifest(), StandardCharsets.UTF_8));
+    assertThat(MirrorTestSupport.skopeoRaw(dir, dst, "mirror/team/multi:4.16"))
+        .isEqualTo(new String(multi.manifest(), StandardCharsets.UTF_8));
+    TestImages out = MirrorTestSupport.images(dst);
+    for (String b : app.blobs()) {
+      assertThat(out.blobBytes("mirror/team/app", b)).isEqualTo(in.blobBytes("team/app", b));
+    }
+    for (String b : multi.blobs()) {
+      assertThat(out.blobBytes("mirror/team/multi", b)).isEqualTo(in.blobBytes("team/multi", b));
+    }
+  }
+}
