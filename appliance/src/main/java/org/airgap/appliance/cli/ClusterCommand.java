@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
     subcommands = {
       ClusterCommand.Render.class,
       ClusterCommand.Validate.class,
-      ClusterCommand.Apply.class
+      ClusterCommand.Apply.class,
+      ClusterCommand.Status.class
     })
 public final class ClusterCommand implements Runnable {
   @Override
@@ -120,6 +121,38 @@ public final class ClusterCommand implements Runnable {
                     dryRun,
                     java.time.Duration.ofSeconds(timeout),
                     java.time.Duration.ofSeconds(5)));
+      }
+      return 0;
+    }
+  }
+
+  /** {@code airgap cluster status}. */
+  @Command(
+      name = "status",
+      description =
+          "Per phase: applied or pending, and each object on the hub with its conditions.")
+  public static final class Status implements Callable<Integer> {
+    @picocli.CommandLine.Mixin ConfigOption config;
+
+    @Override
+    public Integer call() throws Exception {
+      org.airgap.appliance.config.AirgapConfig cfg = config.load();
+      if (cfg.cluster().hosted().isEmpty() || cfg.cluster().hub().kubeconfig() == null) {
+        throw new IllegalArgumentException(
+            "no site spec with cluster.hub.kubeconfig in the config");
+      }
+      var files =
+          new org.airgap.appliance.cluster.ClusterRenderer(
+                  cfg, org.airgap.appliance.cluster.SiteFacts.gather(cfg))
+              .render();
+      io.fabric8.kubernetes.client.Config kc =
+          io.fabric8.kubernetes.client.Config.fromKubeconfig(
+              Files.readString(cfg.cluster().hub().kubeconfig()));
+      try (io.fabric8.kubernetes.client.KubernetesClient hub =
+          new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(kc).build()) {
+        new org.airgap.appliance.cluster.ClusterApplier(
+                hub, files, cfg.cluster(), cfg.dataDir().resolve("state/cluster.json"), System.out)
+            .status();
       }
       return 0;
     }

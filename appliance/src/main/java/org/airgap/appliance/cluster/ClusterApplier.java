@@ -144,6 +144,46 @@ public final class ClusterApplier {
     }
   }
 
+  /**
+   * {@code airgap cluster status}: per phase, whether it is applied, and each object as the hub has
+   * it — present or absent, its conditions, its age.
+   */
+  public void status() {
+    Set<String> applied = readState();
+    Instant now = Instant.now();
+    for (Phase p : Phase.values()) {
+      out.println(p.label() + (applied.contains(p.label()) ? " (applied)" : " (pending)"));
+      for (ObjectNode obj : objects(p)) {
+        GenericKubernetesResource live = resource(obj).get();
+        StringBuilder line = new StringBuilder(String.format("  %-60s", describe(obj)));
+        if (live == null) {
+          line.append(" absent");
+        } else {
+          String created = live.getMetadata().getCreationTimestamp();
+          if (created != null) {
+            try {
+              line.append(" age ")
+                  .append(Duration.between(Instant.parse(created), now).toMinutes())
+                  .append("m");
+            } catch (RuntimeException e) {
+              line.append(" age ?");
+            }
+          } else {
+            line.append(" present");
+          }
+          if (nested(live, "status", "conditions") instanceof List<?> conds) {
+            for (Object c : conds) {
+              if (c instanceof Map<?, ?> m) {
+                line.append(' ').append(m.get("type")).append('=').append(m.get("status"));
+              }
+            }
+          }
+        }
+        out.println(line);
+      }
+    }
+  }
+
   // --- objects ------------------------------------------------------------------------------
 
   /** {@code Kind namespace/name} of every object phase {@code p} applies, for status views. */

@@ -310,6 +310,15 @@ class ClusterApplyTest {
             .withName("hosted-dual")
             .get();
     assertThat(String.valueOf(ClusterApplier.nested(np, "spec", "replicas"))).isEqualTo("3");
+    // status: every phase applied, objects with their conditions as the hub has them
+    ByteArrayOutputStream st = new ByteArrayOutputStream();
+    new ClusterApplier(
+            client, files, cfg.cluster(), state, new PrintStream(st, true, StandardCharsets.UTF_8))
+        .status();
+    assertThat(st.toString(StandardCharsets.UTF_8))
+        .contains("hosted (applied)", "scale (applied)")
+        .containsPattern("HostedCluster clusters/hosted-dual +.*Available=True")
+        .containsPattern("InfraEnv clusters-hosted-dual/hosted-dual +.*ImageCreated=True");
     var op = client.apps().deployments().inNamespace("hypershift").withName("operator").get();
     assertThat(op.getSpec().getTemplate().getMetadata().getAnnotations())
         .containsKey("kubectl.kubernetes.io/restartedAt");
