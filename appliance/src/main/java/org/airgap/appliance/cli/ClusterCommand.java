@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
       ClusterCommand.Render.class,
       ClusterCommand.Validate.class,
       ClusterCommand.Apply.class,
-      ClusterCommand.Status.class
+      ClusterCommand.Status.class,
+      ClusterCommand.Kubeconfig.class
     })
 public final class ClusterCommand implements Runnable {
   @Override
@@ -154,6 +155,44 @@ public final class ClusterCommand implements Runnable {
                 hub, files, cfg.cluster(), cfg.dataDir().resolve("state/cluster.json"), System.out)
             .status();
       }
+      return 0;
+    }
+  }
+
+  /** {@code airgap cluster kubeconfig NAME [-o FILE]}. */
+  @Command(name = "kubeconfig", description = "Write a hosted cluster's admin kubeconfig (0600).")
+  public static final class Kubeconfig implements Callable<Integer> {
+    @picocli.CommandLine.Mixin ConfigOption config;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @picocli.CommandLine.Option(
+        names = {"-o", "--output"},
+        paramLabel = "FILE",
+        description = "Where to write it (default: NAME.kubeconfig).")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+      org.airgap.appliance.config.AirgapConfig cfg = config.load();
+      if (cfg.cluster().hub().kubeconfig() == null) {
+        throw new IllegalArgumentException("cluster.hub.kubeconfig is not set");
+      }
+      io.fabric8.kubernetes.client.Config kc =
+          io.fabric8.kubernetes.client.Config.fromKubeconfig(
+              Files.readString(cfg.cluster().hub().kubeconfig()));
+      Path out = output != null ? output : Path.of(name + ".kubeconfig");
+      try (io.fabric8.kubernetes.client.KubernetesClient hub =
+          new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(kc).build()) {
+        byte[] bytes =
+            new org.airgap.appliance.cluster.ClusterApplier(
+                    hub, List.of(), cfg.cluster(), null, System.out)
+                .kubeconfig(name);
+        org.airgap.websrv.io.AtomicFiles.write(
+            out, bytes, org.airgap.websrv.io.AtomicFiles.PRIVATE);
+      }
+      System.err.println("wrote " + out);
       return 0;
     }
   }

@@ -184,6 +184,41 @@ public final class ClusterApplier {
     }
   }
 
+  /**
+   * {@code airgap cluster kubeconfig NAME}: the hosted cluster's admin kubeconfig, from the Secret
+   * its HostedCluster names in {@code status.kubeconfig} (default {@code NAME-admin-kubeconfig}).
+   */
+  public byte[] kubeconfig(String name) {
+    Hosted h =
+        spec.hosted().stream()
+            .filter(x -> x.name().equals(name))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "no hosted cluster '" + name + "' in cluster.hosted"));
+    GenericKubernetesResource hc =
+        hub.genericKubernetesResources(
+                Kinds.require("hypershift.openshift.io/v1beta1", "HostedCluster"))
+            .inNamespace(h.namespace())
+            .withName(name)
+            .get();
+    Object secretName = hc == null ? null : nested(hc, "status", "kubeconfig", "name");
+    String secret = secretName != null ? secretName.toString() : name + "-admin-kubeconfig";
+    var s = hub.secrets().inNamespace(h.namespace()).withName(secret).get();
+    if (s == null || s.getData() == null || !s.getData().containsKey("kubeconfig")) {
+      throw new IllegalStateException(
+          "Secret "
+              + h.namespace()
+              + "/"
+              + secret
+              + " has no kubeconfig yet (is HostedCluster "
+              + name
+              + " Available?)");
+    }
+    return java.util.Base64.getDecoder().decode(s.getData().get("kubeconfig"));
+  }
+
   // --- objects ------------------------------------------------------------------------------
 
   /** {@code Kind namespace/name} of every object phase {@code p} applies, for status views. */

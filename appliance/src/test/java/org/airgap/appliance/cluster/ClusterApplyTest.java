@@ -319,6 +319,34 @@ class ClusterApplyTest {
         .contains("hosted (applied)", "scale (applied)")
         .containsPattern("HostedCluster clusters/hosted-dual +.*Available=True")
         .containsPattern("InfraEnv clusters-hosted-dual/hosted-dual +.*ImageCreated=True");
+    // the hosted cluster's admin kubeconfig, from the Secret its status names
+    assertThatThrownBy(
+            () ->
+                new ClusterApplier(client, files, cfg.cluster(), state, System.out)
+                    .kubeconfig("hosted-dual"))
+        .hasMessageContaining("Secret clusters/hosted-dual-admin-kubeconfig has no kubeconfig yet");
+    client
+        .secrets()
+        .inNamespace("clusters")
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("hosted-dual-admin-kubeconfig")
+                .withNamespace("clusters")
+                .endMetadata()
+                .addToData(
+                    "kubeconfig",
+                    java.util.Base64.getEncoder()
+                        .encodeToString(
+                            "apiVersion: v1\nkind: Config\n".getBytes(StandardCharsets.UTF_8)))
+                .build())
+        .create();
+    assertThat(
+            new String(
+                new ClusterApplier(client, files, cfg.cluster(), state, System.out)
+                    .kubeconfig("hosted-dual"),
+                StandardCharsets.UTF_8))
+        .startsWith("apiVersion: v1");
     var op = client.apps().deployments().inNamespace("hypershift").withName("operator").get();
     assertThat(op.getSpec().getTemplate().getMetadata().getAnnotations())
         .containsKey("kubectl.kubernetes.io/restartedAt");
