@@ -713,8 +713,10 @@ public final class RegistryClient implements AutoCloseable {
         return true;
       }
       if (c.scheme().equals("basic")) {
+        // a request sent without credentials (its ping failed, or another thread learnt the
+        // challenge meanwhile) is worth one retry with them
         return options.credentialsFor(registry).isPresent()
-            && (old == null || !old.scheme().equals("basic"));
+            && (!sentAuthorization || old == null || !old.scheme().equals("basic"));
       }
     }
     return false;
