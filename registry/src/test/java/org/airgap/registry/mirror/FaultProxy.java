@@ -14,22 +14,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntFunction;
 
 /**
- * A plain TCP proxy on loopback in front of a registry that injects faults per connection, by the
- * connection's number: pass it through, answer its first request with 503 and close, or cut it
- * (both ways, abruptly) after a number of bytes from upstream, which lands mid-body on a blob. It
- * counts connections, faults and the bytes it relays downstream, and can close itself (every
- * connection with it) once a number of bytes went down: an interrupted copy.
+ * A plain TCP proxy on loopback in front of a registry that injects faults: every k-th new HTTP
+ * connection (up to a budget) gets its first request answered with 503 and is closed; and whichever
+ * connection carries the byte at each of the given downstream offsets (counted over all
+ * connections) is cut there, abruptly, both ways: with most bytes being blob bytes, that lands
+ * mid-body. Faults keyed on bytes, not on connection numbers, happen however the client pools its
+ * connections. It counts connections, faults and the bytes it relays downstream, and can close
+ * itself (every connection with it) once a number of bytes went down: an interrupted copy.
  */
 final class FaultProxy implements AutoCloseable {
-  enum Fault {
-    PASS,
-    UNAVAILABLE,
-    CUT
-  }
-
   private static final byte[] UNAVAILABLE_REPLY =
       ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
               + "Content-Length: 56\r\nConnection: close\r\n\r\n"
@@ -38,8 +33,11 @@ final class FaultProxy implements AutoCloseable {
 
   private final ServerSocket server;
   private final InetSocketAddress upstream;
-  private final IntFunction<Fault> plan;
-  private final long cutAfter;
+  private final int unavailableEvery;
+  private final int unavailableBudget;
+  private final long[] cutAt;
+  private final Object downLock = new Object();
+  private int nextCut;
   private final ExecutorService pool =
       Executors.newCachedThreadPool(
           r -> {
@@ -49,28 +47,35 @@ final class FaultProxy implements AutoCloseable {
           });
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicInteger httpConnections = new AtomicInteger();
   private final AtomicInteger unavailable = new AtomicInteger();
   private final AtomicInteger cuts = new AtomicInteger();
   private final AtomicLong down = new AtomicLong();
   private volatile long closeAfterDown = Long.MAX_VALUE;
   private volatile boolean closed;
 
-  /** {@code cutAfter}: bytes from upstream after which a {@link Fault#CUT} connection drops. */
-  FaultProxy(String upstreamHostPort, IntFunction<Fault> plan, long cutAfter) throws IOException {
+  /**
+   * Every {@code unavailableEvery}-th HTTP connection (the first, then every k-th; 0: none) gets a
+   * 503, at most {@code unavailableBudget} times; the connections carrying downstream byte offsets
+   * {@code cutAt} (ascending) are cut there.
+   */
+  FaultProxy(String upstreamHostPort, int unavailableEvery, int unavailableBudget, long... cutAt)
+      throws IOException {
     int colon = upstreamHostPort.lastIndexOf(':');
     this.upstream =
         new InetSocketAddress(
             upstreamHostPort.substring(0, colon),
             Integer.parseInt(upstreamHostPort.substring(colon + 1)));
-    this.plan = plan;
-    this.cutAfter = cutAfter;
+    this.unavailableEvery = unavailableEvery;
+    this.unavailableBudget = unavailableBudget;
+    this.cutAt = cutAt.clone();
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     pool.execute(this::acceptLoop);
   }
 
   /** A proxy that injects nothing (it still counts, and can close itself). */
   static FaultProxy passing(String upstreamHostPort) throws IOException {
-    return new FaultProxy(upstreamHostPort, i -> Fault.PASS, Long.MAX_VALUE);
+    return new FaultProxy(upstreamHostPort, 0, 0);
   }
 
   String hostPort() {
@@ -108,31 +113,39 @@ final class FaultProxy implements AutoCloseable {
       try {
         Socket c = server.accept();
         open.add(c);
-        Fault f = plan.apply(connections.getAndIncrement());
-        pool.execute(() -> handle(c, f));
+        connections.incrementAndGet();
+        pool.execute(() -> handle(c));
       } catch (IOException | RuntimeException e) {
         return; // closed
       }
     }
   }
 
-  private void handle(Socket client, Fault fault) {
+  private void handle(Socket client) {
     Socket up = null;
     try {
-      if (fault == Fault.UNAVAILABLE) {
-        client.setSoTimeout(5000);
-        client.getInputStream().read(new byte[65536]);
-        unavailable.incrementAndGet();
-        client.getOutputStream().write(UNAVAILABLE_REPLY);
-        client.getOutputStream().flush();
+      client.setSoTimeout(20_000);
+      byte[] first = new byte[65536];
+      int n = client.getInputStream().read(first);
+      if (n <= 0) {
         return;
+      }
+      boolean tls = first[0] == 0x16; // a TLS handshake: the client probing for https
+      if (!tls && unavailableEvery > 0) {
+        int i = httpConnections.getAndIncrement();
+        if (i % unavailableEvery == 0 && unavailable.getAndIncrement() < unavailableBudget) {
+          client.getOutputStream().write(UNAVAILABLE_REPLY);
+          client.getOutputStream().flush();
+          return;
+        }
       }
       up = new Socket();
       up.connect(upstream, 5000);
       open.add(up);
+      up.getOutputStream().write(first, 0, n);
       Socket u = up;
-      pool.execute(() -> pump(client, u, false, Long.MAX_VALUE));
-      pump(u, client, true, fault == Fault.CUT ? cutAfter : Long.MAX_VALUE);
+      pool.execute(() -> pump(client, u, false));
+      pump(u, client, true);
     } catch (IOException | RuntimeException e) {
       // a peer went away
     } finally {
@@ -143,22 +156,36 @@ final class FaultProxy implements AutoCloseable {
     }
   }
 
-  private void pump(Socket from, Socket to, boolean downstream, long limit) {
+  private void pump(Socket from, Socket to, boolean downstream) {
     byte[] buf = new byte[16384];
-    long n = 0;
     try {
       InputStream in = from.getInputStream();
       OutputStream out = to.getOutputStream();
       int r;
-      while ((r = in.read(buf, 0, (int) Math.min(buf.length, limit - n))) > 0) {
-        out.write(buf, 0, r);
-        n += r;
-        if (downstream && down.addAndGet(r) >= closeAfterDown) {
-          close();
+      while ((r = in.read(buf)) > 0) {
+        if (!downstream) {
+          out.write(buf, 0, r);
+          continue;
+        }
+        int allowed = r;
+        boolean cut = false;
+        boolean stop = false;
+        synchronized (downLock) {
+          long at = down.get();
+          if (nextCut < cutAt.length && at + r > cutAt[nextCut]) {
+            allowed = (int) Math.max(0, cutAt[nextCut] - at);
+            nextCut++;
+            cut = true;
+          }
+          stop = down.addAndGet(allowed) >= closeAfterDown;
+        }
+        out.write(buf, 0, allowed);
+        if (cut) {
+          cuts.incrementAndGet();
           return;
         }
-        if (n >= limit) {
-          cuts.incrementAndGet();
+        if (stop) {
+          close();
           return;
         }
       }
