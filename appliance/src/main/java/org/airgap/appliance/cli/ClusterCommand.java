@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
       ClusterCommand.Validate.class,
       ClusterCommand.Apply.class,
       ClusterCommand.Status.class,
-      ClusterCommand.Kubeconfig.class
+      ClusterCommand.Kubeconfig.class,
+      ClusterCommand.PreflightCheck.class
     })
 public final class ClusterCommand implements Runnable {
   @Override
@@ -194,6 +195,67 @@ public final class ClusterCommand implements Runnable {
       }
       System.err.println("wrote " + out);
       return 0;
+    }
+  }
+
+  /** {@code airgap cluster preflight}. */
+  @Command(
+      name = "preflight",
+      description =
+          "Prove the running site serves what the cluster will ask for: release, RHCOS images,"
+              + " DNS names, BMCs, certificates, pull secret, hub. Exit 1 if anything fails.")
+  public static final class PreflightCheck implements Callable<Integer> {
+    @picocli.CommandLine.Mixin ConfigOption config;
+
+    @Override
+    public Integer call() throws Exception {
+      org.airgap.appliance.config.AirgapConfig cfg = config.load();
+      if (cfg.cluster().hosted().isEmpty()) {
+        throw new IllegalArgumentException("no hosted clusters in the config (cluster.hosted)");
+      }
+      var facts = org.airgap.appliance.cluster.SiteFacts.gather(cfg);
+      var pki =
+          new org.airgap.appliance.pki.Pki(cfg.dataDir().resolve("pki"), cfg.site().domain())
+              .init();
+      java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("ca", pki.ca());
+      javax.net.ssl.TrustManagerFactory tmf =
+          javax.net.ssl.TrustManagerFactory.getInstance(
+              javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+      ssl.init(null, tmf.getTrustManagers(), null);
+      java.net.http.HttpClient http =
+          java.net.http.HttpClient.newBuilder()
+              .sslContext(ssl)
+              .connectTimeout(java.time.Duration.ofSeconds(5))
+              .build();
+      io.fabric8.kubernetes.client.KubernetesClient hub = null;
+      try {
+        if (cfg.cluster().hub().kubeconfig() != null) {
+          hub =
+              new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+                  .withConfig(
+                      io.fabric8.kubernetes.client.Config.fromKubeconfig(
+                          Files.readString(cfg.cluster().hub().kubeconfig())))
+                  .build();
+        }
+        var checks =
+            new org.airgap.appliance.cluster.Preflight(
+                    cfg,
+                    org.airgap.appliance.cluster.Preflight.Endpoints.fromConfig(cfg),
+                    facts,
+                    java.util.Optional.ofNullable(hub),
+                    http)
+                .run();
+        checks.forEach(System.out::println);
+        return org.airgap.appliance.cluster.Preflight.passed(checks) ? 0 : 1;
+      } finally {
+        if (hub != null) {
+          hub.close();
+        }
+      }
     }
   }
 

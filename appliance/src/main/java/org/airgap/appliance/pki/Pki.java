@@ -428,7 +428,7 @@ public final class Pki {
     AtomicFiles.writeString(certFile(service), pem(cert) + pem(ca), AtomicFiles.PUBLIC);
   }
 
-  static Sans sansOf(X509Certificate cert) throws GeneralSecurityException {
+  public static Sans sansOf(X509Certificate cert) throws GeneralSecurityException {
     Set<String> dns = new TreeSet<>();
     Set<String> ips = new TreeSet<>();
     Collection<List<?>> all = cert.getSubjectAlternativeNames();

@@ -1,0 +1,75 @@
+package org.airgap.appliance.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.airgap.appliance.Appliance;
+import org.airgap.appliance.TestSites;
+import org.airgap.appliance.config.AirgapConfig;
+import org.airgap.appliance.config.ConfigLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Preflight against the running appliance: what it serves passes, what is missing fails. */
+class PreflightTest {
+
+  @Test
+  void provesWhatTheSiteServesAndNamesWhatIsMissing(@TempDir Path dir) throws Exception {
+    ClusterRendererTest.site(dir, "dual");
+    AirgapConfig spec = ConfigLoader.parse(ClusterRendererTest.spec(dir, "dual"), "a.yaml");
+    // the memory BMC carries the spec's workers, as the libvirt VMs would
+    StringBuilder machines = new StringBuilder("  machines:\n");
+    for (ClusterFeeds.Machine m : ClusterFeeds.machines(spec)) {
+      machines
+          .append("    - { name: ")
+          .append(m.name())
+          .append(", uuid: ")
+          .append(m.uuid())
+          .append(", mac: \"")
+          .append(m.mac())
+          .append("\" }\n");
+    }
+    String yaml =
+        ClusterRendererTest.spec(dir, "dual")
+            + "registry: { listen: [\"127.0.0.1:0\"] }\n"
+            + "websrv: { listen: [\"127.0.0.1:0\"] }\n"
+            + "dns: { listen: [\"127.0.0.1:0\"] }\n"
+            + "redfish:\n  listen: [\"127.0.0.1:0\"]\n"
+            + machines
+            + "admin: { listen: [\"127.0.0.1:0\"] }\n";
+    AirgapConfig cfg = ConfigLoader.parse(yaml, "airgap.yaml");
+    try (Appliance a = new Appliance(cfg)) {
+      a.start();
+      Preflight.Endpoints at =
+          new Preflight.Endpoints(
+              a.service("registry").addresses().get(0),
+              a.service("websrv").addresses().get(0),
+              a.service("dns").addresses().get(0),
+              a.service("redfish").addresses().get(0));
+      List<Preflight.Check> checks =
+          new Preflight(
+                  cfg,
+                  at,
+                  SiteFacts.gather(cfg),
+                  Optional.empty(),
+                  TestSites.client(a.context().pki()))
+              .run();
+      String report = String.join("\n", checks.stream().map(Preflight.Check::toString).toList());
+      assertThat(report)
+          .contains("OK    dns api.hosted-dual.dns.base.domain.name.")
+          .contains("OK    dns preflight.apps.hosted-dual.dns.base.domain.name. → 192.168.126.11")
+          .contains("OK    bmc hosted-dual-worker0")
+          .contains("OK    bmc hosted-dual-worker2")
+          .contains("OK    certificate registry   covers registry.dns.base.domain.name")
+          .contains("OK    pull secret")
+          .contains("OK    rhcos rhcos-418.94.202501221327-0-live.x86_64.iso")
+          // the test registry holds only the release's tag, not its manifest: preflight says so
+          .contains("FAIL  release")
+          .contains("is not in airgap's registry")
+          .contains("FAIL  hub                    cluster.hub.kubeconfig is not set");
+      assertThat(Preflight.passed(checks)).isFalse();
+    }
+  }
+}
