@@ -92,6 +92,28 @@ class DockerRegistryBasicTest {
     }
   }
 
+  @Test
+  void wrongPasswordIsOneClearLine() {
+    ClientOptions o =
+        MirrorTestSupport.options(dst)
+            .withCredentials(src.hostPort(), new Credentials(RegistryFixture.USER, "wrong"))
+            .withInsecure(Set.of(src.hostPort(), dst.hostPort()));
+    MirrorSummary s;
+    try (RegistryClient c = new RegistryClient(o);
+        Mirror m = new Mirror(c, MirrorTestSupport.mirrorOptions(), MirrorListener.none())) {
+      s =
+          m.toRegistry(
+              java.util.List.of(ImageRef.parse(src.hostPort() + "/team/app:v1")),
+              RegistryTarget.parse(dst.hostPort() + "/x"));
+    }
+    assertThat(s.failures()).isEqualTo(1);
+    assertThat(s.images().get(0).error().orElseThrow())
+        .contains(src.hostPort())
+        .contains("401")
+        .contains("refused the credentials")
+        .doesNotContain("\n");
+  }
+
   private static String skopeoRaw(String ref) throws Exception {
     return MirrorTestSupport.skopeo(
         dir,
