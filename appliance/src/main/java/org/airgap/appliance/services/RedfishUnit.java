@@ -55,10 +55,30 @@ public final class RedfishUnit implements ManagedService {
             s.listen().stream().map(ListenAddress::socketAddress).toList(),
             ctx.tls("redfish", s.tls()),
             s.driver(),
-            s.machineList(),
+            machines(ctx.config()),
             s.sessionTimeoutDuration(),
             s.powerDelay());
     this.server = new RedfishServer(config, users::check, () -> driver(config), Clock.systemUTC());
+  }
+
+  /**
+   * The memory backend's machines: {@code redfish.machines}, plus every worker of the site spec
+   * with the UUID and MAC its BareMetalHost carries (the libvirt backend has real domains).
+   */
+  static java.util.List<org.airgap.redfish.driver.Machine> machines(AirgapConfig cfg) {
+    java.util.List<org.airgap.redfish.driver.Machine> out =
+        new java.util.ArrayList<>(cfg.redfish().machineList());
+    java.util.Set<String> names = new java.util.HashSet<>();
+    out.forEach(m -> names.add(m.name()));
+    for (org.airgap.appliance.cluster.ClusterFeeds.Machine m :
+        org.airgap.appliance.cluster.ClusterFeeds.machines(cfg)) {
+      if (names.add(m.name())) {
+        out.add(
+            new org.airgap.redfish.driver.Machine(
+                m.name(), java.util.UUID.fromString(m.uuid()), m.mac()));
+      }
+    }
+    return java.util.List.copyOf(out);
   }
 
   private MachineDriver driver(RedfishConfig config) {
