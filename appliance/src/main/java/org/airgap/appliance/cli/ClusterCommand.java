@@ -27,6 +27,16 @@ public final class ClusterCommand implements Runnable {
     picocli.CommandLine.usage(this, System.out);
   }
 
+  /** A client for the hub from {@code cluster.hub.kubeconfig} (the JDK HTTP client). */
+  static io.fabric8.kubernetes.client.KubernetesClient hubClient(
+      org.airgap.appliance.config.AirgapConfig cfg) throws java.io.IOException {
+    return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+        .withConfig(
+            io.fabric8.kubernetes.client.Config.fromKubeconfig(
+                Files.readString(cfg.cluster().hub().kubeconfig())))
+        .build();
+  }
+
   /** {@code airgap cluster render [--config F] DIR}. */
   @Command(
       name = "render",
@@ -109,11 +119,7 @@ public final class ClusterCommand implements Runnable {
         findings.forEach(System.err::println);
         return 1;
       }
-      io.fabric8.kubernetes.client.Config kc =
-          io.fabric8.kubernetes.client.Config.fromKubeconfig(
-              Files.readString(cfg.cluster().hub().kubeconfig()));
-      try (io.fabric8.kubernetes.client.KubernetesClient hub =
-          new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(kc).build()) {
+      try (io.fabric8.kubernetes.client.KubernetesClient hub = hubClient(cfg)) {
         new org.airgap.appliance.cluster.ClusterApplier(
                 hub, files, cfg.cluster(), cfg.dataDir().resolve("state/cluster.json"), System.out)
             .apply(
@@ -147,11 +153,7 @@ public final class ClusterCommand implements Runnable {
           new org.airgap.appliance.cluster.ClusterRenderer(
                   cfg, org.airgap.appliance.cluster.SiteFacts.gather(cfg))
               .render();
-      io.fabric8.kubernetes.client.Config kc =
-          io.fabric8.kubernetes.client.Config.fromKubeconfig(
-              Files.readString(cfg.cluster().hub().kubeconfig()));
-      try (io.fabric8.kubernetes.client.KubernetesClient hub =
-          new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(kc).build()) {
+      try (io.fabric8.kubernetes.client.KubernetesClient hub = hubClient(cfg)) {
         new org.airgap.appliance.cluster.ClusterApplier(
                 hub, files, cfg.cluster(), cfg.dataDir().resolve("state/cluster.json"), System.out)
             .status();
@@ -180,12 +182,8 @@ public final class ClusterCommand implements Runnable {
       if (cfg.cluster().hub().kubeconfig() == null) {
         throw new IllegalArgumentException("cluster.hub.kubeconfig is not set");
       }
-      io.fabric8.kubernetes.client.Config kc =
-          io.fabric8.kubernetes.client.Config.fromKubeconfig(
-              Files.readString(cfg.cluster().hub().kubeconfig()));
       Path out = output != null ? output : Path.of(name + ".kubeconfig");
-      try (io.fabric8.kubernetes.client.KubernetesClient hub =
-          new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(kc).build()) {
+      try (io.fabric8.kubernetes.client.KubernetesClient hub = hubClient(cfg)) {
         byte[] bytes =
             new org.airgap.appliance.cluster.ClusterApplier(
                     hub, List.of(), cfg.cluster(), null, System.out)
@@ -234,12 +232,7 @@ public final class ClusterCommand implements Runnable {
       io.fabric8.kubernetes.client.KubernetesClient hub = null;
       try {
         if (cfg.cluster().hub().kubeconfig() != null) {
-          hub =
-              new io.fabric8.kubernetes.client.KubernetesClientBuilder()
-                  .withConfig(
-                      io.fabric8.kubernetes.client.Config.fromKubeconfig(
-                          Files.readString(cfg.cluster().hub().kubeconfig())))
-                  .build();
+          hub = hubClient(cfg);
         }
         var checks =
             new org.airgap.appliance.cluster.Preflight(
