@@ -4,12 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -25,43 +19,19 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.airgap.appliance.Main;
 import org.airgap.registry.RegistryConfig;
 import org.airgap.registry.RegistryServer;
 import org.airgap.registry.auth.Htpasswd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code airgap registry pull-secret}: its output is a working skopeo --authfile. */
 class RegistryCommandTest {
   @TempDir Path dir;
 
-  record Run(int code, String out, String err) {}
-
-  static synchronized Run run(String stdin, String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    InputStream oldIn = System.in;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    StringWriter cliErr = new StringWriter();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-      CommandLine cl = Main.commandLine();
-      cl.setErr(new PrintWriter(cliErr, true));
-      int code = cl.execute(args);
-      return new Run(
-          code,
-          out.toString(StandardCharsets.UTF_8),
-          err.toString(StandardCharsets.UTF_8) + cliErr);
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-      System.setIn(oldIn);
-    }
+  /** One CLI run (the shared harness of {@link CliTest}). */
+  static CliTest.Run run(String stdin, String... args) {
+    return CliTest.run(stdin, args);
   }
 
   static String sha256(byte[] b) throws Exception {
@@ -91,7 +61,7 @@ class RegistryCommandTest {
                   + hostPort
                   + "\"\n");
 
-      Run r =
+      CliTest.Run r =
           run(
               "pull-pw\n",
               "registry",
@@ -167,7 +137,7 @@ class RegistryCommandTest {
       assertThat(out.resolve("blobs/sha256/" + sha256(manifest).substring(7)))
           .hasBinaryContent(manifest);
 
-      Run wrong =
+      CliTest.Run wrong =
           run(
               "nope\n",
               "registry",
@@ -192,7 +162,7 @@ class RegistryCommandTest {
             "data-dir: "
                 + data
                 + "\nsite:\n  hostnames: [bastion.site.example]\nregistry:\n  listen: [\"[::]:5000\"]\n");
-    Run r =
+    CliTest.Run r =
         run(
             "p\n",
             "registry",

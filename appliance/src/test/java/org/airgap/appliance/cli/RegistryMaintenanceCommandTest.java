@@ -62,11 +62,10 @@ class RegistryMaintenanceCommandTest {
           data.resolve("registry/blobs/sha256/" + da.substring(7, 9) + "/" + da.substring(7));
       Files.writeString(fileA, "blob A");
 
-      RegistryCommandTest.Run r =
-          RegistryCommandTest.run("", "registry", "fsck", "-c", config.toString());
+      CliTest.Run r = CliTest.run("", "registry", "fsck", "-c", config.toString());
       assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
       assertThat(r.out()).contains("blob-corrupt " + da).contains("2 blob(s)");
-      r = RegistryCommandTest.run("", "registry", "fsck", "--repair", "-c", config.toString());
+      r = CliTest.run("", "registry", "fsck", "--repair", "-c", config.toString());
       assertThat(r.code()).as(r.out() + r.err()).isZero();
       assertThat(r.out()).contains("[repaired: moved to quarantine/");
 
@@ -74,17 +73,15 @@ class RegistryMaintenanceCommandTest {
       Files.setLastModifiedTime(
           data.resolve("registry/blobs/sha256/" + hb.substring(0, 2) + "/" + hb),
           java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 7_200_000L));
-      r = RegistryCommandTest.run("", "registry", "du", "-c", config.toString());
+      r = CliTest.run("", "registry", "du", "-c", config.toString());
       assertThat(r.code()).as(r.err()).isZero();
       assertThat(r.out()).containsPattern("site/app\\s+1\\s+6 B\\s+6 B");
       assertThat(r.out())
-          .as(
-              RegistryCommandTest.run("", "registry", "gc", "--dry-run", "-c", config.toString())
-                  .toString())
+          .as(CliTest.run("", "registry", "gc", "--dry-run", "-c", config.toString()).toString())
           .contains("gc would free 6 B in 1 blob(s)");
 
       Thread.sleep(5);
-      r = RegistryCommandTest.run("", "registry", "gc", "--dry-run", "-c", config.toString());
+      r = CliTest.run("", "registry", "gc", "--dry-run", "-c", config.toString());
       assertThat(r.out()).contains("would delete blob " + db);
       assertThat(
               http.send(
@@ -92,9 +89,7 @@ class RegistryMaintenanceCommandTest {
                       HttpResponse.BodyHandlers.discarding())
                   .statusCode())
           .isEqualTo(200);
-      r =
-          RegistryCommandTest.run(
-              "", "registry", "gc", "--delete-untagged", "-c", config.toString());
+      r = CliTest.run("", "registry", "gc", "--delete-untagged", "-c", config.toString());
       assertThat(r.code()).as(r.err()).isZero();
       assertThat(r.out()).contains("deleted blob " + db).contains("deleted 1 blob(s), 6 B");
       assertThat(
