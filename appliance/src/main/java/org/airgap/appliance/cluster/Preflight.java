@@ -242,24 +242,11 @@ public final class Preflight {
     for (ClusterFeeds.Machine m : ClusterFeeds.machines(cfg)) {
       String url = base + "/redfish/v1/Systems/" + m.uuid();
       try {
-        HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create(url))
-                    .header(
-                        "Authorization",
-                        "Basic "
-                            + Base64.getEncoder()
-                                .encodeToString(
-                                    (bmc.user() + ":" + bmc.password())
-                                        .getBytes(StandardCharsets.UTF_8)))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+        int code = getWithBasic(url, bmc);
         add(
-            r.statusCode() == 200 ? Status.OK : Status.FAIL,
+            code == 200 ? Status.OK : Status.FAIL,
             "bmc " + m.name(),
-            r.statusCode() == 200
-                ? "answers with its Secret's credentials"
-                : url + " answered " + r.statusCode());
+            code == 200 ? "answers with its Secret's credentials" : url + " answered " + code);
       } catch (Exception e) {
         add(Status.FAIL, "bmc " + m.name(), url + ": " + e.getMessage());
       }
@@ -290,27 +277,30 @@ public final class Preflight {
     ClusterSecrets.Login pull = facts.secrets().pullUser();
     String url = base(at.registry(), cfg.registry().tls()) + "/v2/";
     try {
-      HttpResponse<Void> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create(url))
-                  .header(
-                      "Authorization",
-                      "Basic "
-                          + Base64.getEncoder()
-                              .encodeToString(
-                                  (pull.user() + ":" + pull.password())
-                                      .getBytes(StandardCharsets.UTF_8)))
-                  .build(),
-              HttpResponse.BodyHandlers.discarding());
+      int code = getWithBasic(url, pull);
       add(
-          r.statusCode() == 200 ? Status.OK : Status.FAIL,
+          code == 200 ? Status.OK : Status.FAIL,
           "pull secret",
-          r.statusCode() == 200
+          code == 200
               ? "the airgap entry logs in to " + facts.registryHostPort()
-              : url + " answered " + r.statusCode());
+              : url + " answered " + code);
     } catch (Exception e) {
       add(Status.FAIL, "pull secret", url + ": " + e.getMessage());
     }
+  }
+
+  /** A GET with HTTP Basic credentials; its status code. */
+  private int getWithBasic(String url, ClusterSecrets.Login login) throws Exception {
+    String auth =
+        Base64.getEncoder()
+            .encodeToString(
+                (login.user() + ":" + login.password()).getBytes(StandardCharsets.UTF_8));
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Basic " + auth)
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   private void hub() {

@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -18,7 +13,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.airgap.appliance.Main;
 import org.airgap.appliance.TestSites;
 import org.airgap.websrv.WebServer;
 import org.airgap.websrv.WebServerConfig;
@@ -26,7 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code airgap images fetch|add|list} in-process, against a mirror served on loopback. */
 class ImagesCommandTest {
@@ -40,8 +33,6 @@ class ImagesCommandTest {
   WebServer mirror;
   byte[] iso = bytes(1, 400_000);
   byte[] rootfs = bytes(2, 300_000);
-
-  record Run(int code, String out, String err) {}
 
   static byte[] bytes(int seed, int n) {
     byte[] b = new byte[n];
@@ -94,26 +85,9 @@ class ImagesCommandTest {
         .formatted(RELEASE, mirrorUrl(ISO), isoSha, mirrorUrl(ROOTFS), rootfsSha);
   }
 
-  static synchronized Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    StringWriter cliErr = new StringWriter();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      CommandLine cl = Main.commandLine();
-      cl.setErr(new PrintWriter(cliErr, true));
-      int code = cl.execute(args);
-      return new Run(
-          code,
-          out.toString(StandardCharsets.UTF_8),
-          err.toString(StandardCharsets.UTF_8) + cliErr);
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  /** One CLI run, through {@link CliTest}'s harness (no standard input). */
+  static CliTest.Run run(String... args) {
+    return CliTest.run("", args);
   }
 
   List<String> imageFiles() throws Exception {
@@ -141,7 +115,7 @@ class ImagesCommandTest {
 
   @Test
   void fetchDownloadsVerifiesAndPrintsOsImages() throws Exception {
-    Run r =
+    CliTest.Run r =
         run("images", "fetch", "--config", cfg.toString(), "--stream", mirrorUrl("stream.json"));
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(Files.readAllBytes(images.resolve(ISO))).isEqualTo(iso);
@@ -149,12 +123,12 @@ class ImagesCommandTest {
     assertThat(r.err()).contains(ISO + ": fetching " + mirrorUrl(ISO)).contains(ISO + ": verified");
     assertOsImages(r.out());
 
-    Run list = run("images", "list", "--config", cfg.toString());
+    CliTest.Run list = run("images", "list", "--config", cfg.toString());
     assertThat(list.code()).isZero();
     assertOsImages(list.out());
     assertThat(list.out()).contains("# " + ISO).contains("verified");
 
-    Run again =
+    CliTest.Run again =
         run("images", "fetch", "--config", cfg.toString(), "--stream", mirrorUrl("stream.json"));
     assertThat(again.code()).isZero();
     assertThat(again.err()).contains(ISO + ": already there");
@@ -164,7 +138,7 @@ class ImagesCommandTest {
   void fetchWithAWrongChecksumLeavesNothingServed() throws Exception {
     Path bad = dir.resolve("bad-stream.json");
     Files.writeString(bad, stream(sha256(rootfs), sha256(rootfs)));
-    Run r = run("images", "fetch", "--config", cfg.toString(), "--stream", bad.toString());
+    CliTest.Run r = run("images", "fetch", "--config", cfg.toString(), "--stream", bad.toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("checksum mismatch");
     assertThat(imageFiles()).doesNotContain(ISO).noneMatch(f -> f.contains("partial"));
@@ -178,7 +152,7 @@ class ImagesCommandTest {
     Files.write(usb.resolve(ROOTFS), rootfs);
     Path streamFile = dir.resolve("stream.json");
     Files.writeString(streamFile, stream(sha256(iso), sha256(rootfs)));
-    Run wrong =
+    CliTest.Run wrong =
         run(
             "images",
             "add",
@@ -191,7 +165,7 @@ class ImagesCommandTest {
     assertThat(wrong.err()).contains("checksum mismatch");
     assertThat(imageFiles()).doesNotContain(ISO);
 
-    Run iso =
+    CliTest.Run iso =
         run(
             "images",
             "add",
@@ -202,7 +176,7 @@ class ImagesCommandTest {
             streamFile.toString());
     assertThat(iso.code()).as(iso.err()).isZero();
     assertThat(iso.err()).contains(ISO + ": imported, verified sha256:");
-    Run root =
+    CliTest.Run root =
         run(
             "images",
             "add",
@@ -219,7 +193,7 @@ class ImagesCommandTest {
 
   @Test
   void badArgumentsGetAClearMessage() throws Exception {
-    Run arch =
+    CliTest.Run arch =
         run(
             "images",
             "fetch",
@@ -231,7 +205,7 @@ class ImagesCommandTest {
             "s390x");
     assertThat(arch.code()).isEqualTo(1);
     assertThat(arch.err()).contains("no metal images for s390x (it has x86_64)");
-    Run ocp =
+    CliTest.Run ocp =
         run(
             "images",
             "fetch",
@@ -243,11 +217,11 @@ class ImagesCommandTest {
             "4");
     assertThat(ocp.code()).isEqualTo(1);
     assertThat(ocp.err()).contains("is not X.Y");
-    Run missing =
+    CliTest.Run missing =
         run("images", "add", "--config", cfg.toString(), dir.resolve("nope.iso").toString());
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err()).contains("is not a file");
-    Run usage = run("images");
+    CliTest.Run usage = run("images");
     assertThat(usage.code()).isZero();
     assertThat(usage.out()).contains("fetch").contains("add").contains("list");
   }
