@@ -7,9 +7,11 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -35,6 +37,8 @@ import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
 import org.libvirt.event.DomainEvent;
 import org.libvirt.event.DomainEventType;
+import org.libvirt.event.LifecycleListener;
+import org.libvirt.event.RebootListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +80,19 @@ public final class LibvirtDriver implements MachineDriver {
   private volatile Snapshot snapshot;
   private volatile Connect conn;
   private volatile boolean closed;
+
+  /**
+   * libvirt keeps calling a registered event callback until it is deregistered, even after {@code
+   * virConnectClose} (the test driver does, for one): a callback JNA finds collected aborts the
+   * JVM. The lifecycle listener is deregistered before the connection closes; the Java binding has
+   * no way to deregister a reboot listener, so every closed connection stays reachable in {@link
+   * #ORPHANS} (its callbacks with it), and events from a connection that is not the current one are
+   * ignored.
+   */
+  private final LifecycleListener lifecycle = this::onLifecycle;
+
+  private final RebootListener reboot = this::onReboot;
+  private static final Queue<Connect> ORPHANS = new ConcurrentLinkedQueue<>();
 
   private record Snapshot(List<Machine> machines, long at) {}
 
@@ -313,8 +330,12 @@ public final class LibvirtDriver implements MachineDriver {
   private void afterStart(Connect c, Domain d, Machine m, boolean ours) throws LibvirtException {
     DomainXml x = DomainXml.parse(d.getXMLDesc(XML_INACTIVE));
     Boot before = x.boot();
-    boolean pending = x.pendingRun().isPresent();
-    x.clearPendingRun();
+    // the Started event of a run we began ourselves arrives after our own afterStart: the mark of
+    // this run stays, only a previous run's is stale
+    boolean pending = x.pendingRun().isPresent() && !x.pendingRun().equals(Optional.of(d.getID()));
+    if (pending) {
+      x.clearPendingRun();
+    }
     Boot.Target used = x.consumeOnce(d.getID());
     if (before.enabled() == Boot.Enabled.ONCE || pending) {
       c.domainDefineXML(x.xml());
@@ -458,6 +479,9 @@ public final class LibvirtDriver implements MachineDriver {
   // ---- events --------------------------------------------------------------------------------
 
   private int onLifecycle(Domain d, DomainEvent e) {
+    if (d.getConnect() != conn) {
+      return 0;
+    }
     if (e.getType() == DomainEventType.DEFINED || e.getType() == DomainEventType.UNDEFINED) {
       snapshot = null;
     }
@@ -468,6 +492,9 @@ public final class LibvirtDriver implements MachineDriver {
   }
 
   private void onReboot(Domain d) {
+    if (d.getConnect() != conn) {
+      return;
+    }
     onDomain(d, "rebooted", this::rebooted);
   }
 
@@ -657,8 +684,8 @@ public final class LibvirtDriver implements MachineDriver {
     } catch (LibvirtException e) {
       LOG.debug("libvirt: no keepalive on {}: {}", config.uri(), e.getMessage());
     }
-    c.addLifecycleListener(this::onLifecycle);
-    c.addRebootListener(this::onReboot);
+    c.addLifecycleListener(lifecycle);
+    c.addRebootListener(reboot);
     conn = c;
     snapshot = null;
     return c;
@@ -668,6 +695,12 @@ public final class LibvirtDriver implements MachineDriver {
     Connect c = conn;
     conn = null;
     if (c != null) {
+      ORPHANS.add(c);
+      try {
+        c.removeLifecycleListener(lifecycle);
+      } catch (LibvirtException | RuntimeException e) {
+        LOG.debug("libvirt: deregistering events: {}", e.toString());
+      }
       try {
         c.close();
       } catch (LibvirtException | RuntimeException e) {

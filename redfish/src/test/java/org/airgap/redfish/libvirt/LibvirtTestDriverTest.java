@@ -107,4 +107,33 @@ class LibvirtTestDriverTest extends MachineDriverContract {
         "the Started event consumes Once");
     assertThat(driver.state(m).lastBoot()).contains(Boot.Target.PXE);
   }
+
+  @Test
+  void eventsAfterClosedDriversAreCollectedNeverCrashTheJvm() throws Exception {
+    // libvirt keeps a closed connection's callbacks on test:///default; once JNA finds one
+    // collected the JVM aborts (CI saw exit 134). Closed drivers, a full GC, then events:
+    for (int i = 0; i < 3; i++) {
+      try (MachineDriver old =
+          LibvirtDriver.open(
+              LibvirtConfig.of(URI, cache, List.of())
+                  .withFeatures(EnumSet.of(Feature.SECURE_BOOT, Feature.NMI)))) {
+        assertThat(old.find("ct-1")).isPresent();
+      }
+    }
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    var m = driver.find("ct-1").orElseThrow();
+    driver.setBoot(m, new Boot(Boot.Target.PXE, Boot.Enabled.ONCE, Boot.Mode.UEFI));
+    var d = keep.domainLookupByName("ct-1");
+    d.create();
+    await(
+        () -> driver.state(m).boot().enabled() == Boot.Enabled.DISABLED,
+        "the current driver still sees the events");
+    d.reboot(0);
+    d.destroy();
+    d.free();
+    assertThat(driver.find("ct-1")).isPresent();
+  }
 }
