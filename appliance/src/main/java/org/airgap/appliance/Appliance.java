@@ -326,6 +326,7 @@ public final class Appliance implements AutoCloseable {
       case "websrv" -> List.of(c.websrv(), c.websrvRoot());
       case "dns" -> List.of(c.dns(), c.dnsmasq(), c.site());
       case "redfish" -> c.redfish();
+      case "dhcp" -> List.of(c.dhcp(), c.dnsmasq(), c.site(), c.cluster());
       case "admin" -> c.admin();
       default -> "";
     };

@@ -33,7 +33,7 @@ public final class DhcpServer implements AutoCloseable {
   private static final int BATCH = 64;
   private static final int MAX_PACKET = 1500;
 
-  private final DhcpConfig config;
+  private volatile DhcpConfig config;
   private final Engine engine;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
@@ -267,6 +267,51 @@ public final class DhcpServer implements AutoCloseable {
         LOG.error("dhcp: lease expiry: {}", e.toString(), e);
       }
     }
+  }
+
+  /**
+   * Applies a new config while serving (SIGHUP): hosts, ranges, options, domain, lease times and
+   * limits take effect with the next request; leases are kept. The served interfaces, the lease
+   * file and the ports stay as they were.
+   *
+   * @return what of {@code next} needs a restart (empty: all of it is in effect)
+   */
+  public List<String> reload(DhcpConfig next) {
+    DhcpConfig now = config;
+    List<String> restart = new ArrayList<>();
+    if (!next.interfaces().equals(now.interfaces())) {
+      restart.add("dhcp.interfaces");
+    }
+    if (!next.leaseFile().equals(now.leaseFile())) {
+      restart.add("the lease file");
+    }
+    if (next.serverPort() != now.serverPort() || next.clientPort() != now.clientPort()) {
+      restart.add("the DHCP ports");
+    }
+    DhcpConfig kept =
+        new DhcpConfig(
+            now.interfaces(),
+            next.pools(),
+            next.hosts(),
+            next.options(),
+            next.domain(),
+            next.leaseTime(),
+            next.authoritative(),
+            next.leaseMax(),
+            next.ignore(),
+            now.leaseFile(),
+            now.serverPort(),
+            now.clientPort(),
+            next.offerHold(),
+            next.declineHold());
+    engine.reload(kept);
+    config = kept;
+    LOG.info(
+        "dhcp: reloaded: {} ranges, {} hosts, {} options",
+        kept.pools().size(),
+        kept.hosts().size(),
+        kept.options().size());
+    return restart;
   }
 
   /** The leases a lease log holds now, read only (for {@code airgap dhcp leases}). */

@@ -176,11 +176,15 @@ public final class DnsmasqDhcp {
 
   private static Optional<StaticHost> host(DhcpLine.Host h, String at, List<String> notes) {
     List<String> macs = h.macs().stream().filter(m -> !m.startsWith("id:")).toList();
-    if (macs.size() != h.macs().size()) {
-      notes.add(at + ": id: client identifiers are not matched; MAC addresses are");
+    List<String> ids = new ArrayList<>();
+    for (String m : h.macs()) {
+      // id:* (ignore the client identifier, match the MAC) is what matching by MAC already does
+      if (m.startsWith("id:") && !m.equals("id:*")) {
+        ids.add(StaticHost.clientId(m.substring(3)));
+      }
     }
-    if (macs.isEmpty()) {
-      notes.add(at + ": dhcp-host without a MAC address is not supported; line ignored");
+    if (macs.isEmpty() && ids.isEmpty()) {
+      notes.add(at + ": dhcp-host without a MAC address or client identifier; line ignored");
       return Optional.empty();
     }
     Optional<Inet4Address> v4 =
@@ -193,6 +197,12 @@ public final class DnsmasqDhcp {
     }
     return Optional.of(
         new StaticHost(
-            macs, v4, h.hostname(), h.leaseTime().map(Durations::parse), h.sets(), h.ignore()));
+            macs,
+            v4,
+            h.hostname(),
+            h.leaseTime().map(Durations::parse),
+            h.sets(),
+            h.ignore(),
+            ids));
   }
 }

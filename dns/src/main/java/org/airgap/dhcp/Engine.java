@@ -31,7 +31,7 @@ final class Engine implements AutoCloseable {
   /** Options every reply carries when they have a value, requested or not. */
   private static final Set<Integer> ALWAYS = Set.of(1, 3, 6, 12, 15, 51, 53, 54, 58, 59);
 
-  private final DhcpConfig config;
+  private DhcpConfig config; // replaced by reload(); read under this object's lock
   private final LeaseStore store;
   private final LeaseListener listener;
   private final InstantSource clock;
@@ -64,6 +64,18 @@ final class Engine implements AutoCloseable {
     s.leases().values().forEach(this::put);
     s.declined().forEach((a, t) -> declined.put(toInt(a), t));
     s.leases().values().forEach(listener::bound);
+  }
+
+  /**
+   * Takes new hosts, ranges, options and limits (SIGHUP). Leases stay as they are: one that the new
+   * config no longer allows is NAKed at its next renewal, as after a restart.
+   */
+  synchronized void reload(DhcpConfig next) {
+    config = next;
+    staticAddresses.clear();
+    for (StaticHost h : next.hosts()) {
+      h.address().ifPresent(a -> staticAddresses.putIfAbsent(toInt(a), h));
+    }
   }
 
   private void put(Lease l) {
@@ -135,8 +147,12 @@ final class Engine implements AutoCloseable {
   }
 
   private Client classify(DhcpPacket req, Link link) {
+    Optional<byte[]> clientId = req.option(61);
     Optional<StaticHost> host =
-        config.hosts().stream().filter(h -> h.matches(req.chaddr())).findFirst();
+        config.hosts().stream()
+            .filter(h -> h.matchesClientId(clientId))
+            .findFirst()
+            .or(() -> config.hosts().stream().filter(h -> h.matches(req.chaddr())).findFirst());
     Set<String> tags = new HashSet<>();
     tags.add(link.ifname());
     host.ifPresent(

@@ -38,6 +38,7 @@ class DhcpClientsTest {
   @TempDir static Path dir;
   static NetnsHarness net;
   static DhcpServer server;
+  static DhcpConfig config;
   static final MutableRecordSource records = new MutableRecordSource();
 
   @BeforeAll
@@ -79,6 +80,7 @@ class DhcpClientsTest {
                     new OptionRule(List.of(), OptionValue.named("ntp-server", "0.0.0.0"), false),
                     new OptionRule(List.of(), OptionValue.named("mtu", "1400"), false)))
             .withDomain(Optional.of("lab.example"));
+    config = c;
     server = new DhcpServer(c, new DnsFeed(records, c.domain()));
     net.inServer(server::start);
   }
@@ -354,5 +356,56 @@ class DhcpClientsTest {
           return null;
         });
     assertThat(server.counters().get("malformed")).isGreaterThan(before + 50);
+  }
+
+  @Test
+  @Order(6)
+  void reloadServesNewRangesAndHostsAndKeepsTheLeases() {
+    client("52:54:00:99:00:06");
+    net.in(net.client, "ip addr add " + RELAY.getHostAddress() + "/24 dev " + net.clientIf);
+    net.in(net.client, "ip route add 10.99.0.0/24 dev " + net.clientIf);
+    InetSocketAddress srv = new InetSocketAddress(NetnsHarness.SERVER_ADDRESS, 67);
+    List<Lease> before = server.leases();
+    assertThat(before).isNotEmpty();
+    List<Pool> pools = new java.util.ArrayList<>(config.pools());
+    Pool relayed = pools.get(1);
+    pools.set(
+        1,
+        new Pool(
+            relayed.network(),
+            ip("10.99.1.10"),
+            ip("10.99.1.20"),
+            relayed.leaseTime(),
+            List.of(),
+            List.of(),
+            false));
+    List<StaticHost> hosts = new java.util.ArrayList<>(config.hosts());
+    hosts.add(
+        new StaticHost(
+            List.of(),
+            Optional.of(ip("10.99.1.50")),
+            Optional.of("by-client-id"),
+            Optional.empty(),
+            List.of(),
+            false,
+            List.of(StaticHost.clientId("01:52:54:00:55:00:01"))));
+    // as SIGHUP does: the whole new config; what cannot change live is named
+    assertThat(server.reload(config.withPools(pools).withHosts(hosts))).isEmpty();
+    assertThat(server.leases()).containsExactlyElementsOf(before);
+    net.call(
+        net.client,
+        () -> {
+          try (RelayClient relay = new RelayClient(RELAY, srv)) {
+            DhcpPacket grown = relay.exchange(discover("52:54:00:77:00:09", RELAY)).orElseThrow();
+            assertThat(grown.yiaddr().getHostAddress()).matches("10\\.99\\.1\\.(1[2-9]|20)");
+            byte[] id = {1, 0x52, 0x54, 0, 0x55, 0, 1};
+            DhcpPacket byId =
+                relay.exchange(discover("52:54:00:77:00:0a", RELAY, 61, id)).orElseThrow();
+            assertThat(byId.yiaddr()).isEqualTo(ip("10.99.1.50"));
+            assertThat(byId.textOption(12)).contains("by-client-id");
+          }
+          return null;
+        });
+    assertThat(server.reload(config.withInterfaces(List.of("eth7")))).contains("dhcp.interfaces");
   }
 }

@@ -7,6 +7,7 @@ import static org.airgap.dhcp.Requests.reboot;
 import static org.airgap.dhcp.Requests.renew;
 import static org.airgap.dhcp.Requests.select;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.Inet4Address;
 import java.nio.file.Files;
@@ -318,5 +319,38 @@ class EngineTest {
         c.leaseFile(), "L 52:54:00:14:00:02 10.99", java.nio.file.StandardOpenOption.APPEND);
     start(c);
     assertThat(engine.leases()).extracting(Lease::address).containsExactly(a);
+  }
+
+  @Test
+  void clientIdentifierHostsMatchOption61BeforeAnyMac() throws Exception {
+    start(
+        config(
+            SITE[0],
+            "dhcp-host=id:01:52:54:00:cc:00:01,by-id,10.99.0.30",
+            "dhcp-host=id:marjorie,by-text,10.99.0.31",
+            "dhcp-host=52:54:00:cc:00:09,by-mac,10.99.0.32",
+            "dhcp-host=id:*,52:54:00:cc:00:0a,star,10.99.0.33"));
+    byte[] hwId = {1, 0x52, 0x54, 0, (byte) 0xcc, 0, 1};
+    // the identifier decides, whatever chaddr says (a NIC replaced, a bond's MAC)
+    Reply r = send(discover("52:54:00:dd:00:01", ZERO, 61, hwId));
+    assertThat(r.packet().yiaddr()).isEqualTo(ip("10.99.0.30"));
+    assertThat(r.packet().textOption(12)).contains("by-id");
+    r = send(discover("52:54:00:cc:00:09", ZERO, 61, hwId)); // the id wins over by-mac's MAC
+    assertThat(r.packet().yiaddr()).isEqualTo(ip("10.99.0.30"));
+    r = send(discover("52:54:00:dd:00:02", ZERO, 61, "marjorie".getBytes()));
+    assertThat(r.packet().yiaddr()).isEqualTo(ip("10.99.0.31"));
+    r = send(discover("52:54:00:cc:00:09", ZERO, 61, new byte[] {1, 9, 9, 9, 9, 9, 9}));
+    assertThat(r.packet().yiaddr()).isEqualTo(ip("10.99.0.32")); // unknown id: the MAC matches
+    r = send(discover("52:54:00:cc:00:0a", ZERO, 61, new byte[] {1, 7, 7, 7, 7, 7, 7}));
+    assertThat(r.packet().yiaddr()).isEqualTo(ip("10.99.0.33")); // id:* ignores the identifier
+    assertThat(send(discover("52:54:00:dd:00:03", ZERO)).packet().yiaddr().getHostAddress())
+        .startsWith("10.99.0.10"); // no id, unknown MAC: the range
+  }
+
+  @Test
+  void clientIdentifierForms() {
+    assertThat(StaticHost.clientId("01:52:54:00:AA:10:1")).isEqualTo("01:52:54:00:aa:10:01");
+    assertThat(StaticHost.clientId("ab")).isEqualTo("61:62");
+    assertThatThrownBy(() -> StaticHost.clientId("")).isInstanceOf(IllegalArgumentException.class);
   }
 }

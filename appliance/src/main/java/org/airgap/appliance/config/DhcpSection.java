@@ -5,6 +5,7 @@ import java.util.Map;
 import org.airgap.dhcp.Durations;
 import org.airgap.dhcp.Mac;
 import org.airgap.dhcp.OptionValue;
+import org.airgap.dhcp.StaticHost;
 
 /**
  * {@code dhcp:} DHCPv4; off by default. The dnsmasq files of {@code dnsmasq.conf-files} add their
@@ -13,7 +14,7 @@ import org.airgap.dhcp.OptionValue;
  * @param interfaces interfaces served; empty: those named by dnsmasq {@code interface=} / {@code
  *     listen-address=} lines, else every interface with an address inside a range
  * @param ranges dynamic ranges
- * @param hosts static hosts by MAC
+ * @param hosts static hosts by MAC or client identifier
  * @param options DHCP options by dnsmasq name or number ({@code ntp-server: 0.0.0.0}, {@code mtu:
  *     "9000"}); {@code 0.0.0.0} is the server's own address
  * @param leaseTime default lease time ({@code 1h}; {@code 45m}, {@code 12h}, {@code infinite})
@@ -36,8 +37,12 @@ public record DhcpSection(
   /** A dynamic range {@code start}–{@code end}; prefix: the served interface's, else 24. */
   public record Range(String start, String end, Integer prefix, String leaseTime) {}
 
-  /** A static host: {@code mac} gets {@code address} and {@code name}. */
-  public record Host(String mac, String address, String name, String leaseTime) {}
+  /**
+   * A static host: the client with {@code mac}, or sending {@code clientId} (option 61, dnsmasq's
+   * {@code id:} forms: hex octets {@code 01:52:54:00:aa:10:01} or text), gets {@code address} and
+   * {@code name}; a client-identifier match wins over a MAC match.
+   */
+  public record Host(String mac, String address, String name, String leaseTime, String clientId) {}
 
   public DhcpSection {
     enabled = enabled != null && enabled;
@@ -68,10 +73,15 @@ public record DhcpSection(
       p.check(
           "dhcp.hosts[" + i + "]",
           () -> {
-            if (h.mac() == null) {
-              throw new IllegalArgumentException("needs mac");
+            if (h.mac() == null && h.clientId() == null) {
+              throw new IllegalArgumentException("needs mac or client-id");
             }
-            Mac.parse(h.mac());
+            if (h.mac() != null) {
+              Mac.parse(h.mac());
+            }
+            if (h.clientId() != null) {
+              StaticHost.clientId(h.clientId());
+            }
             if (h.address() != null
                 && !(Addresses.literal(h.address()) instanceof java.net.Inet4Address)) {
               throw new IllegalArgumentException("address must be IPv4");

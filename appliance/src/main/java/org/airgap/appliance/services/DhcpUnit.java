@@ -74,12 +74,13 @@ public final class DhcpUnit implements ManagedService {
     for (DhcpSection.Host h : s.hosts()) {
       hosts.add(
           new StaticHost(
-              List.of(Mac.parse(h.mac()).text()),
+              h.mac() == null ? List.of() : List.of(Mac.parse(h.mac()).text()),
               Optional.ofNullable(h.address()).map(a -> (Inet4Address) Addresses.literal(a)),
               Optional.ofNullable(h.name()),
               Optional.ofNullable(h.leaseTime()).map(Durations::parse),
               List.of(),
-              false));
+              false,
+              h.clientId() == null ? List.of() : List.of(StaticHost.clientId(h.clientId()))));
     }
     hosts.addAll(d.hosts());
     // the site spec's workers: the MAC their VM, BareMetalHost and Redfish system also carry
@@ -172,17 +173,46 @@ public final class DhcpUnit implements ManagedService {
     return "dhcp";
   }
 
-  @Override
-  public void start() {
-    AirgapConfig config = ctx.config();
+  private static Built build(AirgapConfig config) {
     DnsmasqConfig dnsmasq =
         config.dnsmasq().confFiles().isEmpty()
             ? DnsmasqConfig.empty()
             : DnsmasqParser.system().parse(config.dnsmasq().confFiles());
-    Built b = build(config, dnsmasq);
+    return build(config, dnsmasq);
+  }
+
+  @Override
+  public void start() {
+    Built b = build(ctx.config());
     b.notes().forEach(n -> LOG.warn("dhcp: {}", n));
     server = new DhcpServer(b.config(), new DnsFeed(ctx.leaseRecords(), b.config().domain()));
     server.start();
+  }
+
+  /**
+   * SIGHUP: the YAML's and the dnsmasq files' hosts, ranges and options, and the site spec's
+   * workers, are read again and served from the next request on; leases are kept. A new config that
+   * does not load is refused and the running one stays.
+   */
+  @Override
+  public ReloadOutcome reload(ApplianceContext next) {
+    if (server == null) {
+      return ReloadOutcome.NOT_SUPPORTED;
+    }
+    Built b;
+    try {
+      b = build(next.config());
+    } catch (ConfigException e) {
+      LOG.error("dhcp: reload refused, keeping the running config: {}", e.lines());
+      return ReloadOutcome.NEEDS_RESTART;
+    } catch (RuntimeException e) {
+      LOG.error("dhcp: reload refused, keeping the running config: {}", e.getMessage());
+      return ReloadOutcome.NEEDS_RESTART;
+    }
+    b.notes().forEach(n -> LOG.warn("dhcp: {}", n));
+    List<String> restart = server.reload(b.config());
+    restart.forEach(r -> LOG.warn("dhcp: {} changed: needs a restart", r));
+    return restart.isEmpty() ? ReloadOutcome.APPLIED : ReloadOutcome.NEEDS_RESTART;
   }
 
   /** The live leases (for the admin API). */

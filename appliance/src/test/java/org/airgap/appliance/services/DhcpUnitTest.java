@@ -104,4 +104,20 @@ class DhcpUnitTest {
         .hasMessageContaining("dhcp.lease-time")
         .hasMessageContaining("dhcp.ranges[0]");
   }
+
+  @Test
+  void hostsByClientIdentifierFromYamlAndDnsmasq() throws Exception {
+    AirgapConfig c =
+        config(
+            "dhcp-host=id:01:aa:aa:aa:aa:10:02,ocp-master-1,192.168.126.21\n",
+            "  enabled: true\n"
+                + "  hosts: [{client-id: '01:AA:aa:aa:aa:10:01', address: 10.1.0.6, name: m-0}]\n");
+    assertThat(build(c).config().hosts())
+        .extracting(StaticHost::clientIds)
+        .containsExactly(List.of("01:aa:aa:aa:aa:10:01"), List.of("01:aa:aa:aa:aa:10:02"));
+    assertThatThrownBy(() -> ConfigLoader.parse("dhcp: {hosts: [{name: x}]}", "t.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("dhcp.hosts[0]")
+        .hasMessageContaining("needs mac or client-id");
+  }
 }
