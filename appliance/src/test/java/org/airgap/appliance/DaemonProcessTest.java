@@ -85,7 +85,7 @@ class DaemonProcessTest {
                 return "";
               }
             });
-    String admin = url.get(60, TimeUnit.SECONDS);
+    String admin = url.get(180, TimeUnit.SECONDS); // a loaded 2-core machine
     assertThat(admin).as("banner: %s, stderr: %s", d.out(), d.err().getNow("")).isNotEmpty();
     return admin;
   }

@@ -72,8 +72,8 @@ class SystemdTest {
   }
 
   String next() throws InterruptedException {
-    String n = notices.poll(60, TimeUnit.SECONDS);
-    assertThat(n).as("a notification within 60 s").isNotNull();
+    String n = notices.poll(180, TimeUnit.SECONDS); // a loaded 2-core machine
+    assertThat(n).as("a notification within 180 s").isNotNull();
     return n;
   }
 
