@@ -48,8 +48,8 @@ public record RegistryConfig(
       if (gcGrace.isNegative()) {
         throw new IllegalArgumentException("gc grace must not be negative");
       }
-      if (gcInterval.isPresent() && gcInterval.get().toMinutes() < 1) {
-        throw new IllegalArgumentException("gc interval must be at least a minute");
+      if (gcInterval.isPresent() && gcInterval.get().toMillis() < 1) {
+        throw new IllegalArgumentException("gc interval must be positive");
       }
     }
 

@@ -197,9 +197,9 @@ public final class RegistryServer implements AutoCloseable {
                         LOG.warn("registry: scheduled gc failed: {}", e.toString());
                       }
                     },
-                    every.toSeconds(),
-                    every.toSeconds(),
-                    java.util.concurrent.TimeUnit.SECONDS));
+                    every.toMillis(),
+                    every.toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS));
   }
 
   /** Runs garbage collection now, online, with the configured grace period. */

@@ -2,6 +2,11 @@ package org.airgap.registry.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -11,12 +16,16 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.airgap.registry.RegistryConfig;
 import org.airgap.registry.RegistryFixture;
+import org.airgap.registry.RegistryServer;
 import org.airgap.registry.api.Digest;
+import org.airgap.registry.auth.Htpasswd;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -272,5 +281,64 @@ class GarbageCollectorTest {
     assertThat(du.storedBlobs()).isEqualTo(4);
     assertThat(du.gcWouldFree()).isEqualTo(1000);
     assertThat(Files.exists(blobFile(l))).isTrue();
+  }
+
+  @Test
+  void scheduledGcRunsByItselfWhileServing() throws Exception {
+    String kept = reg.pushImage("a", "v1", "kept");
+    Path storage = dir.resolve("scheduled");
+    try (RegistryServer scheduled =
+        new RegistryServer(
+            new RegistryConfig(
+                List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+                Optional.empty(),
+                storage,
+                true,
+                new RegistryConfig.Upkeep(
+                    Duration.ofHours(24),
+                    Duration.ZERO,
+                    Optional.of(Duration.ofMillis(300)),
+                    true)),
+            new Htpasswd(reg.htpasswd))) {
+      scheduled.start();
+      // the same content in the scheduled registry's storage: a tagged image and a loose blob
+      copyTree(reg.storage, storage);
+      byte[] loose = "nobody refers to me".getBytes(StandardCharsets.UTF_8);
+      String d = RegistryFixture.sha256(loose);
+      Path f = storage.resolve(StorageLayout.blobKey(Digest.parse(d)));
+      Files.createDirectories(f.getParent());
+      Files.write(f, loose);
+      long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (Files.exists(f) && System.nanoTime() < end) {
+        Thread.sleep(100);
+      }
+      assertThat(f).as("the loose blob, swept without anyone running gc").doesNotExist();
+      assertThat(new Fsck(RepositoryStore.onFiles(storage)).run(false).problems()).isEmpty();
+      HttpResponse<Void> m =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              "http://127.0.0.1:"
+                                  + scheduled.addresses().get(0).getPort()
+                                  + "/v2/a/manifests/"
+                                  + kept))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding());
+      assertThat(m.statusCode()).as("the tagged image stays").isEqualTo(200);
+    }
+  }
+
+  static void copyTree(Path from, Path to) throws Exception {
+    try (var s = Files.walk(from)) {
+      for (Path p : s.toList()) {
+        Path t = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(p, t, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
   }
 }
