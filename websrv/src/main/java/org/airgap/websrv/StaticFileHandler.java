@@ -405,9 +405,13 @@ final class StaticFileHandler extends SimpleChannelInboundHandler<HttpObject> {
             });
   }
 
-  private static String client(SocketAddress a) {
+  static String client(SocketAddress a) {
     if (a instanceof InetSocketAddress i) {
-      String host = i.getAddress() == null ? i.getHostString() : i.getAddress().getHostAddress();
+      // RFC 5952's compressed form (2001:db8::1), as other servers log IPv6 clients
+      String host =
+          i.getAddress() == null
+              ? i.getHostString()
+              : io.netty.util.NetUtil.toAddressString(i.getAddress(), false);
       int pct = host.indexOf('%');
       if (pct >= 0) {
         host = host.substring(0, pct);

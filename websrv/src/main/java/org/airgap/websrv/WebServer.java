@@ -115,7 +115,10 @@ public final class WebServer implements AutoCloseable {
   }
 
   private static String text(InetSocketAddress a) {
-    String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+    String host =
+        a.getAddress() == null
+            ? a.getHostString()
+            : io.netty.util.NetUtil.toAddressString(a.getAddress(), false);
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 

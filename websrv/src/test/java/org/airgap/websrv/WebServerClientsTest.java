@@ -287,4 +287,21 @@ class WebServerClientsTest {
     ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
     return ctx;
   }
+
+  @Test
+  void accessLogWritesIpv6ClientsCompressed() throws Exception {
+    assertThat(
+            StaticFileHandler.client(
+                new java.net.InetSocketAddress(
+                    java.net.InetAddress.getByName("2620:52:0:1306:0:0:0:5"), 40100)))
+        .isEqualTo("[2620:52:0:1306::5]:40100");
+    assertThat(
+            StaticFileHandler.client(
+                new java.net.InetSocketAddress(java.net.InetAddress.getByName("::1"), 9)))
+        .isEqualTo("[::1]:9");
+    assertThat(
+            StaticFileHandler.client(
+                new java.net.InetSocketAddress(java.net.InetAddress.getByName("10.0.0.7"), 80)))
+        .isEqualTo("10.0.0.7:80");
+  }
 }
