@@ -19,6 +19,9 @@ import org.airgap.registry.mirror.Credentials;
 import org.airgap.registry.mirror.EnvProxy;
 import org.airgap.registry.mirror.ImageRef;
 import org.airgap.registry.mirror.ImageResult;
+import org.airgap.registry.mirror.ImageSetConfig;
+import org.airgap.registry.mirror.ImageSetInputs;
+import org.airgap.registry.mirror.ImageSetMirror;
 import org.airgap.registry.mirror.Mirror;
 import org.airgap.registry.mirror.MirrorException;
 import org.airgap.registry.mirror.MirrorListener;
@@ -30,8 +33,8 @@ import org.airgap.registry.mirror.RegistryTarget;
 import org.airgap.registry.mirror.Sizes;
 import org.airgap.registry.mirror.StateFiles;
 import org.airgap.registry.mirror.Trust;
+import org.airgap.registry.mirror.UpdateGraph;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -47,7 +50,50 @@ import picocli.CommandLine.Parameters;
       "or a disk archive to a registry. Progress and results go to <data-dir>/state/mirror/."
     })
 public final class MirrorCommand implements Callable<Integer> {
-  @Mixin ConfigOption config;
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description = {
+        "An ImageSetConfiguration (mirror.openshift.io/v2alpha1) to mirror, and/or the airgap",
+        "config file (default: ./airgap.yaml if present); told apart by their kind (repeatable)."
+      })
+  List<Path> configs = new ArrayList<>();
+
+  @Option(
+      names = "--workspace",
+      paramLabel = "file://DIR",
+      description = {
+        "Where an ImageSetConfiguration run writes working-dir/cluster-resources/ (needed when",
+        "--to is a registry and --from is not given; default with --from: the archive)."
+      })
+  String workspace;
+
+  @Option(
+      names = "--graph-data",
+      paramLabel = "FILE",
+      description = "A Cincinnati update-graph JSON to resolve platform.channels offline.")
+  Path graphData;
+
+  @Option(
+      names = "--graph-image",
+      paramLabel = "IMAGE",
+      description = "The update-graph data image that platform.graph: true mirrors.")
+  String graphImage;
+
+  @Option(
+      names = "--release-repo",
+      paramLabel = "REPO",
+      description = {
+        "Where platform.channels are looked up by tag when no --graph-data is given",
+        "(default: quay.io/openshift-release-dev/ocp-release; okd: quay.io/openshift/okd)."
+      })
+  String releaseRepo;
+
+  @Option(
+      names = "--release-signatures",
+      paramLabel = "DIR",
+      description = "Release signatures (sha256-HEX-N or sha256=HEX/signature-N files).")
+  Path releaseSignatures;
 
   @Parameters(
       paramLabel = "IMAGE",
@@ -163,6 +209,21 @@ public final class MirrorCommand implements Callable<Integer> {
   public Integer call() {
     PrintStream err = System.err;
     try {
+      ConfigOption config = new ConfigOption();
+      for (Path p : configs) {
+        if (isImageSet(p)) {
+          if (imageSet != null) {
+            throw new MirrorException(
+                MirrorException.Kind.USAGE, "two ImageSetConfigurations: " + imageSet + ", " + p);
+          }
+          imageSet = p;
+        } else if (config.file == null) {
+          config.file = p;
+        } else {
+          throw new MirrorException(
+              MirrorException.Kind.USAGE, "two airgap config files: " + config.file + ", " + p);
+        }
+      }
       AirgapConfig cfg = config.load();
       return run(cfg.dataDir(), err);
     } catch (MirrorException e) {
@@ -171,8 +232,26 @@ public final class MirrorCommand implements Callable<Integer> {
     }
   }
 
+  /** The ImageSetConfiguration among {@code --config}, if any. */
+  Path imageSet;
+
+  private static boolean isImageSet(Path p) {
+    try {
+      return ImageSetConfig.looksLikeOne(Files.readString(p, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new MirrorException(
+          MirrorException.Kind.USAGE, "cannot read --config " + p + ": " + e.getMessage());
+    }
+  }
+
   int run(Path dataDir, PrintStream err) {
     List<ImageRef> refs = refs();
+    Optional<ImageSetConfig> isc = Optional.ofNullable(imageSet).map(ImageSetConfig::read);
+    if (isc.isPresent() && !refs.isEmpty()) {
+      throw new MirrorException(
+          MirrorException.Kind.USAGE,
+          "give images either in the ImageSetConfiguration or as IMAGE…/--list, not both");
+    }
     Optional<Path> archiveIn = Optional.ofNullable(from).map(MirrorCommand::fileUri);
     boolean toDisk = to.startsWith("file://");
     if (archiveIn.isPresent() && (!refs.isEmpty() || toDisk)) {
@@ -180,7 +259,7 @@ public final class MirrorCommand implements Callable<Integer> {
           MirrorException.Kind.USAGE,
           "--from file://DIR loads an archive into a registry: give no images and a registry --to");
     }
-    if (archiveIn.isEmpty() && refs.isEmpty()) {
+    if (archiveIn.isEmpty() && refs.isEmpty() && isc.isEmpty()) {
       throw new MirrorException(
           MirrorException.Kind.USAGE, "no images: give IMAGE… or --list FILE");
     }
@@ -188,6 +267,15 @@ public final class MirrorCommand implements Callable<Integer> {
         toDisk ? Optional.empty() : Optional.of(RegistryTarget.parse(to));
     Set<String> registries = new LinkedHashSet<>();
     refs.forEach(r -> registries.add(r.registry()));
+    isc.ifPresent(i -> registries.addAll(i.sourceRegistries()));
+    Optional.ofNullable(graphImage).ifPresent(g -> registries.add(ImageRef.parse(g).registry()));
+    Optional.ofNullable(releaseRepo).ifPresent(g -> registries.add(ImageRef.parse(g).registry()));
+    if (isc.isPresent() && graphData != null) {
+      UpdateGraph.read(graphData)
+          .nodes()
+          .forEach(n -> registries.add(ImageRef.parse(n.payload()).registry()));
+    }
+    Set<String> sources = new LinkedHashSet<>(registries);
     target.ifPresent(t -> registries.add(t.registry()));
 
     List<Path> cas =
@@ -214,8 +302,8 @@ public final class MirrorCommand implements Callable<Integer> {
     }
     if (srcCreds != null) {
       Credentials c = Credentials.parse(srcCreds);
-      for (ImageRef r : refs) {
-        o = o.withCredentials(r.registry(), c);
+      for (String r : sources) {
+        o = o.withCredentials(r, c);
       }
     }
     if (destCreds != null && target.isPresent()) {
@@ -225,19 +313,52 @@ public final class MirrorCommand implements Callable<Integer> {
     platforms.forEach(p -> plats.add(Platform.parse(p)));
     MirrorOptions mo =
         new MirrorOptions(
-            plats, parallelImages, parallelBlobs, !noSignatures, dryRun, Sizes.parse(chunkSize));
+            plats, parallelImages, parallelBlobs, !noSignatures, dryRun, chunkBytes(isc));
+    Optional<Path> results = Optional.ofNullable(workspace).map(MirrorCommand::fileUri);
+    if (isc.isPresent() && archiveIn.isEmpty() && !toDisk && results.isEmpty()) {
+      throw new MirrorException(
+          MirrorException.Kind.USAGE,
+          "--config ImageSetConfiguration with a registry --to needs --workspace file://DIR"
+              + " (where working-dir/cluster-resources/ goes)");
+    }
+    if (isc.isPresent() && dryRun) {
+      throw new MirrorException(
+          MirrorException.Kind.USAGE, "--dry-run is for image lists, not ImageSetConfigurations");
+    }
+    ImageSetInputs inputs =
+        new ImageSetInputs(
+            Optional.ofNullable(graphData),
+            Optional.ofNullable(graphImage),
+            Optional.ofNullable(releaseSignatures),
+            Optional.ofNullable(releaseRepo));
 
     String command =
         "airgap mirror "
-            + (archiveIn.isPresent() ? "--from " + from + " " : refs.size() + " image(s) ")
+            + (archiveIn.isPresent()
+                ? "--from " + from + " "
+                : isc.isPresent() ? "--config " + imageSet + " " : refs.size() + " image(s) ")
             + "--to "
             + to;
     StateFiles state = new StateFiles(dataDir.resolve("state/mirror"), command);
     MirrorProgress progress = new MirrorProgress(err, System.console() != null);
     MirrorSummary s;
+    List<Path> resources = List.of();
+    MirrorListener listener = MirrorListener.both(state, progress);
     try (RegistryClient client = new RegistryClient(o);
-        Mirror m = new Mirror(client, mo, MirrorListener.both(state, progress))) {
-      if (archiveIn.isPresent()) {
+        Mirror m = new Mirror(client, mo, listener)) {
+      ImageSetMirror ism = new ImageSetMirror(client, m, listener);
+      if (archiveIn.isPresent() && !dryRun) {
+        ImageSetMirror.Result r = ism.fromDisk(archiveIn.get(), target.orElseThrow(), results);
+        s = r.summary();
+        resources = r.resources();
+      } else if (isc.isPresent() && toDisk) {
+        s = ism.toDisk(isc.get(), inputs, fileUri(to)).summary();
+      } else if (isc.isPresent()) {
+        ImageSetMirror.Result r =
+            ism.toRegistry(isc.get(), inputs, target.orElseThrow(), results.orElseThrow());
+        s = r.summary();
+        resources = r.resources();
+      } else if (archiveIn.isPresent()) {
         s = m.fromDisk(archiveIn.get(), target.orElseThrow());
       } else if (toDisk) {
         s = m.toDisk(refs, fileUri(to));
@@ -266,8 +387,18 @@ public final class MirrorCommand implements Callable<Integer> {
       }
     }
     s.notes().forEach(n -> out.println(n));
+    resources.forEach(p -> out.println("wrote " + p));
     out.println(s.line());
     return s.ok() ? 0 : 1;
+  }
+
+  /** {@code --chunk-size}, else the configuration's {@code archiveSize} (GB), else 4G. */
+  private long chunkBytes(Optional<ImageSetConfig> isc) {
+    boolean given = chunkSize != null && !chunkSize.equals("4G");
+    if (!given && isc.isPresent() && isc.get().archiveSizeGb().isPresent()) {
+      return isc.get().archiveSizeGb().get() << 30;
+    }
+    return Sizes.parse(chunkSize);
   }
 
   private List<ImageRef> refs() {

@@ -215,4 +215,76 @@ class MirrorCommandTest {
       dst.close();
     }
   }
+
+  @Test
+  void imageSetConfigurationWritesClusterResourcesThatValidate() throws Exception {
+    RegistryServer src = registry("isc-src");
+    RegistryServer dst = registry("isc-dst");
+    try {
+      push(
+          src,
+          "karmab/kcli",
+          "latest",
+          "{\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8),
+          "kcli".getBytes(StandardCharsets.UTF_8));
+      String pinned =
+          push(
+              src,
+              "openshift4/proxy",
+              "v4.10",
+              "{\"os\":\"linux\",\"n\":2}".getBytes(StandardCharsets.UTF_8),
+              "proxy".getBytes(StandardCharsets.UTF_8));
+      String digest =
+          "sha256:"
+              + HexFormat.of()
+                  .formatHex(
+                      MessageDigest.getInstance("SHA-256")
+                          .digest(pinned.getBytes(StandardCharsets.UTF_8)));
+      Path isc = dir.resolve("isc.yaml");
+      Files.writeString(
+          isc,
+          """
+          apiVersion: mirror.openshift.io/v2alpha1
+          kind: ImageSetConfiguration
+          mirror:
+            additionalImages:
+            - name: %s/karmab/kcli:latest
+            - name: %s/openshift4/proxy@%s
+          """
+              .formatted(hostPort(src), hostPort(src), digest));
+      Path ws = dir.resolve("ws");
+      Run r =
+          run(
+              "--config",
+              isc.toString(),
+              "--to",
+              hostPort(dst) + "/site",
+              "--workspace",
+              "file://" + ws,
+              "--tls-verify=false",
+              "--src-creds",
+              "u:pw",
+              "--dest-creds",
+              "u:pw");
+      assertThat(r.code()).as(r.err()).isZero();
+      Path res = ws.resolve("working-dir/cluster-resources");
+      assertThat(r.out()).contains("wrote " + res.resolve("idms-oc-mirror.yaml"));
+      assertThat(res.resolve("itms-oc-mirror.yaml")).exists();
+      assertThat(org.airgap.appliance.cluster.ManifestValidator.validate(res)).isEmpty();
+
+      Files.writeString(
+          isc,
+          "apiVersion: mirror.openshift.io/v2alpha1\nkind: ImageSetConfiguration\n"
+              + "mirror:\n  additionalImage:\n  - name: quay.io/a/b:1\n");
+      Run bad = run("--config", isc.toString(), "--to", "file://" + dir.resolve("a2"));
+      assertThat(bad.code()).isEqualTo(2);
+      assertThat(bad.err()).contains("isc.yaml: mirror.additionalImage: unknown key");
+
+      Run noWs = run("-c", isc.toString(), "--to", hostPort(dst));
+      assertThat(noWs.code()).isEqualTo(2);
+    } finally {
+      src.close();
+      dst.close();
+    }
+  }
 }

@@ -62,6 +62,52 @@ public final class MirrorResources {
     return o;
   }
 
+  /**
+   * A CatalogSource in {@code openshift-marketplace} serving {@code image} over gRPC.
+   *
+   * @param name the object's name (a DNS label: {@code cs-redhat-operator-index-v4-18})
+   */
+  public static Map<String, Object> catalogSource(String name, String image) {
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("apiVersion", "operators.coreos.com/v1alpha1");
+    o.put("kind", "CatalogSource");
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("name", name);
+    meta.put("namespace", "openshift-marketplace");
+    o.put("metadata", meta);
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("sourceType", "grpc");
+    spec.put("image", image);
+    o.put("spec", spec);
+    return o;
+  }
+
+  /**
+   * The config map the cluster-version operator reads release signatures from: in {@code
+   * openshift-config-managed}, labelled {@code release.openshift.io/verification-signatures}, one
+   * binary key {@code sha256-HEX-N} per signature.
+   *
+   * @param digest the release image digest ({@code sha256:HEX})
+   * @param signatures the raw signatures, base64
+   */
+  public static Map<String, Object> signatureConfigMap(String digest, List<String> signatures) {
+    String name = digest.replace(':', '-');
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("apiVersion", "v1");
+    o.put("kind", "ConfigMap");
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("name", name);
+    meta.put("namespace", "openshift-config-managed");
+    meta.put("labels", Map.of("release.openshift.io/verification-signatures", ""));
+    o.put("metadata", meta);
+    Map<String, Object> data = new LinkedHashMap<>();
+    for (int i = 0; i < signatures.size(); i++) {
+      data.put(name + "-" + (i + 1), signatures.get(i));
+    }
+    o.put("binaryData", data);
+    return o;
+  }
+
   /** {@code registries.conf} (containers-registries.conf(5)) with one mirror per source. */
   public static String registriesConf(List<Mapping> mappings) {
     StringBuilder b = new StringBuilder();

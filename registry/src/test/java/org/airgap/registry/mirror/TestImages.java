@@ -135,6 +135,90 @@ final class TestImages {
     return new Pushed(digest, m, blobs);
   }
 
+  /** A gzip-compressed tar layer holding {@code files} (path → bytes), in order. */
+  static byte[] tarGz(java.util.Map<String, byte[]> files) throws java.io.IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bytes);
+        org.apache.commons.compress.archivers.tar.TarArchiveOutputStream tar =
+            new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(gz)) {
+      tar.setLongFileMode(
+          org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_POSIX);
+      for (java.util.Map.Entry<String, byte[]> f : files.entrySet()) {
+        org.apache.commons.compress.archivers.tar.TarArchiveEntry e =
+            new org.apache.commons.compress.archivers.tar.TarArchiveEntry(f.getKey());
+        e.setSize(f.getValue().length);
+        e.setModTime(0);
+        tar.putArchiveEntry(e);
+        tar.write(f.getValue());
+        tar.closeArchiveEntry();
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * An image whose layers are the given bytes (tar or tar+gzip) and whose config carries {@code
+   * labels}; tag may be empty.
+   */
+  Pushed pushLayers(
+      String repo, Optional<String> tag, java.util.Map<String, String> labels, byte[]... layerBytes)
+      throws Exception {
+    List<String> blobs = new ArrayList<>();
+    StringBuilder diffIds = new StringBuilder();
+    StringBuilder layers = new StringBuilder();
+    for (int i = 0; i < layerBytes.length; i++) {
+      byte[] l = layerBytes[i];
+      String d = blob(repo, l);
+      blobs.add(d);
+      byte[] plain =
+          l.length > 1 && (l[0] & 0xff) == 0x1f && (l[1] & 0xff) == 0x8b
+              ? new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(l))
+                  .readAllBytes()
+              : l;
+      diffIds.append(i > 0 ? "," : "").append('"').append(Digest.sha256(plain)).append('"');
+      layers
+          .append(i > 0 ? "," : "")
+          .append("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"")
+          .append(d)
+          .append("\",\"size\":")
+          .append(l.length)
+          .append('}');
+    }
+    StringBuilder lab = new StringBuilder();
+    labels.forEach(
+        (k, v) ->
+            lab.append(lab.length() > 0 ? "," : "")
+                .append('"')
+                .append(k)
+                .append("\":\"")
+                .append(v)
+                .append('"'));
+    byte[] config =
+        ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Labels\":{"
+                + lab
+                + "}},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":["
+                + diffIds
+                + "]}}")
+            .getBytes(StandardCharsets.UTF_8);
+    String c = blob(repo, config);
+    blobs.add(0, c);
+    byte[] m =
+        ("{\"schemaVersion\":2,\"mediaType\":\""
+                + OCI_MANIFEST
+                + "\",\"config\":{\"mediaType\":"
+                + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
+                + c
+                + "\",\"size\":"
+                + config.length
+                + "},\"layers\":["
+                + layers
+                + "]}")
+            .getBytes(StandardCharsets.UTF_8);
+    String digest = Digest.sha256(m).toString();
+    manifest(repo, tag.orElse(digest), OCI_MANIFEST, m);
+    return new Pushed(digest, m, blobs);
+  }
+
   /** A two-platform index (amd64, arm64) over two small images; returns the index. */
   Pushed pushIndex(String repo, String tag, long seed) throws Exception {
     Pushed amd = push(repo, Optional.empty(), seed, "amd64", 3000, 4000);

@@ -1,0 +1,293 @@
+package org.airgap.registry.mirror;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Mirrors what an {@link ImageSetConfig} (an ImageSetConfiguration) asks for through the three
+ * flows of {@link Mirror}, and writes the cluster resources ({@link ClusterResources}) for the
+ * flows that end in a registry. Resolving the configuration into an {@link ImageSetPlan} happens on
+ * the connected side (a direct run or a run to disk); the plan travels in the archive as {@code
+ * working-dir/imageset.json}, so the disconnected side needs neither the sources nor the inputs.
+ */
+public final class ImageSetMirror {
+  /** What a run produced: the copy summary, the plan and the resource files written. */
+  public record Result(MirrorSummary summary, ImageSetPlan plan, List<Path> resources) {
+    public Result {
+      resources = List.copyOf(resources);
+    }
+  }
+
+  private final RegistryClient client;
+  private final Mirror mirror;
+  private final MirrorListener listener;
+
+  public ImageSetMirror(RegistryClient client, Mirror mirror, MirrorListener listener) {
+    this.client = client;
+    this.mirror = mirror;
+    this.listener = listener;
+  }
+
+  /** Resolves the configuration against its sources: what to copy, nothing copied yet. */
+  public ImageSetPlan plan(ImageSetConfig isc, ImageSetInputs inputs) {
+    Set<String> images = new LinkedHashSet<>();
+    List<ImageSetPlan.Release> releases = new ArrayList<>();
+    List<ImageSetPlan.ReleaseSignatures> signatures = new ArrayList<>();
+    if (isc.platform().isPresent()) {
+      platform(isc.platform().get(), inputs, images, releases, signatures);
+    }
+    if (!isc.operators().isEmpty()) {
+      throw ImageSetConfig.usage(
+          "mirror.operators: operator catalogs are not available in this build yet");
+    }
+    images.addAll(isc.additionalImages());
+    List<String> kept = new ArrayList<>();
+    for (String i : images) {
+      if (isc.blocked(i)) {
+        listener.note("blocked by blockedImages: " + i);
+      } else {
+        kept.add(i);
+      }
+    }
+    return new ImageSetPlan(kept, List.of(), signatures, releases);
+  }
+
+  /** The default release repository of a channel type, for channels without a graph. */
+  static String releaseRepository(String type) {
+    return type.equals("okd")
+        ? "quay.io/openshift/okd"
+        : "quay.io/openshift-release-dev/ocp-release";
+  }
+
+  private void platform(
+      ImageSetConfig.PlatformSpec p,
+      ImageSetInputs inputs,
+      Set<String> images,
+      List<ImageSetPlan.Release> releases,
+      List<ImageSetPlan.ReleaseSignatures> signatures) {
+    List<ImageRef> wanted = new ArrayList<>();
+    p.release().map(ImageRef::parse).ifPresent(wanted::add);
+    Optional<UpdateGraph> graph = inputs.graphData().map(UpdateGraph::read);
+    for (ImageSetConfig.ChannelSpec c : p.channels()) {
+      List<ImageRef> found;
+      String from;
+      if (graph.isPresent()) {
+        from = "the update graph " + inputs.graphData().get();
+        found =
+            graph.get().select(c).stream()
+                .map(n -> withTag(ImageRef.parse(n.payload()), n.version() + "-x86_64"))
+                .toList();
+      } else {
+        ImageRef repo =
+            ImageRef.parse(inputs.releaseRepository().orElse(releaseRepository(c.type())));
+        from = "the tags of " + repo.registry() + "/" + repo.repository() + " (no --graph-data)";
+        found = presentReleases(repo, c);
+      }
+      if (found.isEmpty()) {
+        throw new MirrorException(
+            MirrorException.Kind.NOT_FOUND,
+            "mirror.platform.channels " + c.name() + ": no release " + range(c) + " in " + from);
+      }
+      for (ImageRef r : found) {
+        listener.note("channel " + c.name() + ": release " + r);
+      }
+      wanted.addAll(found);
+    }
+    for (ImageRef r : wanted) {
+      ReleasePayload payload = ReleasePayload.read(client, r);
+      ImageRef byDigest =
+          new ImageRef(r.registry(), r.repository(), r.tag(), Optional.of(payload.digest()));
+      images.add(byDigest.toString());
+      images.addAll(payload.components().values());
+      releases.add(
+          new ImageSetPlan.Release(
+              payload.version(),
+              byDigest.registry() + "/" + byDigest.repository() + "@" + payload.digest()));
+      if (p.kubeVirtContainer()) {
+        images.add(
+            payload
+                .kubeVirtContainer()
+                .orElseThrow(
+                    () ->
+                        new MirrorException(
+                            MirrorException.Kind.NOT_FOUND,
+                            "mirror.platform.kubeVirtContainer: release "
+                                + r
+                                + " names no KubeVirt container disk (no kubevirt image in "
+                                + ReleasePayload.BOOT_IMAGES
+                                + ")")));
+      }
+      if (inputs.signatures().isPresent()) {
+        List<String> sigs = ReleaseSignatureFiles.find(inputs.signatures().get(), payload.digest());
+        if (sigs.isEmpty()) {
+          listener.note(
+              "no signature for release "
+                  + payload.version()
+                  + " ("
+                  + payload.digest()
+                  + ") in "
+                  + inputs.signatures().get());
+        } else {
+          signatures.add(new ImageSetPlan.ReleaseSignatures(payload.digest().toString(), sigs));
+        }
+      }
+    }
+    if (p.graph()) {
+      images.add(
+          inputs
+              .graphImage()
+              .orElseThrow(
+                  () ->
+                      ImageSetConfig.usage(
+                          "mirror.platform.graph: true needs --graph-image IMAGE, the update"
+                              + " service's graph-data image to mirror (airgap downloads no graph"
+                              + " data)")));
+    }
+  }
+
+  private static String range(ImageSetConfig.ChannelSpec c) {
+    return c.minVersion().isEmpty() && c.maxVersion().isEmpty()
+        ? "at all"
+        : "from "
+            + c.minVersion().map(Semver::toString).orElse("the first")
+            + " to "
+            + c.maxVersion().map(Semver::toString).orElse("the newest");
+  }
+
+  private static ImageRef withTag(ImageRef r, String tag) {
+    return new ImageRef(
+        r.registry(),
+        r.repository(),
+        Optional.of(org.airgap.registry.api.Tag.parse(tag)),
+        r.digest());
+  }
+
+  /** Releases already in a registry: tags {@code VERSION-x86_64} (or {@code VERSION}) in range. */
+  private List<ImageRef> presentReleases(ImageRef repo, ImageSetConfig.ChannelSpec c) {
+    record Found(Semver version, String tag) {}
+    List<Found> all = new ArrayList<>();
+    for (String t : tags(repo)) {
+      String v = t.endsWith("-x86_64") ? t.substring(0, t.length() - "-x86_64".length()) : t;
+      if (t.contains("-")
+          && !t.endsWith("-x86_64")
+          && Semver.tryParse(v).map(x -> x.pre().isEmpty()).orElse(false)) {
+        continue; // another architecture's tag
+      }
+      Semver.tryParse(v)
+          .filter(
+              x ->
+                  channelMinor(c.name())
+                      .map(m -> m.equals(x.major() + "." + x.minor()))
+                      .orElse(true))
+          .ifPresent(x -> all.add(new Found(x, t)));
+    }
+    all.sort(java.util.Comparator.comparing(Found::version));
+    return UpdateGraph.pick(all, Found::version, c).stream()
+        .map(
+            f ->
+                withTag(
+                    new ImageRef(
+                            repo.registry(), repo.repository(), Optional.empty(), Optional.empty())
+                        .in(repo.registry(), repo.repository()),
+                    f.tag()))
+        .toList();
+  }
+
+  /** {@code 4.18} of a channel named {@code stable-4.18}. */
+  private static Optional<String> channelMinor(String channel) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("-(\\d+\\.\\d+)$").matcher(channel);
+    return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+  }
+
+  /** Every tag of a repository, following {@code Link: <…>; rel="next"} pages. */
+  private List<String> tags(ImageRef repo) {
+    List<String> out = new ArrayList<>();
+    String path = "/v2/" + repo.repository() + "/tags/list?n=1000";
+    for (int page = 0; page < 1000 && path != null; page++) {
+      RegistryClient.Reply r =
+          client.send(
+              repo.registry(),
+              repo.repository(),
+              "pull",
+              "GET",
+              path,
+              java.util.Map.of(),
+              Optional.empty());
+      if (r.code() == 404) {
+        return out;
+      }
+      if (r.code() != 200) {
+        throw new MirrorException(
+            MirrorException.Kind.PROTOCOL,
+            repo.registry() + "/" + repo.repository() + ": tags list: HTTP " + r.code());
+      }
+      try {
+        com.fasterxml.jackson.databind.JsonNode n =
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+        n.path("tags").forEach(t -> out.add(t.asText()));
+      } catch (java.io.IOException e) {
+        throw new MirrorException(
+            MirrorException.Kind.PROTOCOL,
+            repo.registry() + "/" + repo.repository() + ": tags list is not JSON");
+      }
+      path =
+          r.header("Link")
+              .map(l -> l.replaceFirst("^\\s*<([^>]*)>.*$", "$1"))
+              .filter(l -> l.startsWith("/"))
+              .orElse(null);
+    }
+    return out;
+  }
+
+  private static List<ImageRef> refs(ImageSetPlan plan) {
+    return plan.images().stream().map(ImageRef::parse).toList();
+  }
+
+  /** Registry to registry; resources into {@code RESULTS/working-dir/cluster-resources}. */
+  public Result toRegistry(
+      ImageSetConfig isc, ImageSetInputs inputs, RegistryTarget to, Path results) {
+    ImageSetPlan plan = plan(isc, inputs);
+    MirrorSummary s = mirror.toRegistry(refs(plan), to);
+    Path wd = results.resolve("working-dir");
+    plan.write(wd);
+    List<Path> written =
+        s.ok() ? ClusterResources.write(ClusterResources.dir(results), plan, to) : List.of();
+    return new Result(s, plan, written);
+  }
+
+  /** Registry to a disk archive in {@code dir}; the plan goes along in its working-dir. */
+  public Result toDisk(ImageSetConfig isc, ImageSetInputs inputs, Path dir) {
+    ImageSetPlan plan = plan(isc, inputs);
+    MirrorSummary s = mirror.toDisk(refs(plan), dir);
+    if (s.ok()) {
+      plan.write(dir.resolve("working-dir"));
+    }
+    return new Result(s, plan, List.of());
+  }
+
+  /**
+   * A disk archive into a registry; when the archive carries an image set plan, resources into
+   * {@code RESULTS/working-dir/cluster-resources} ({@code RESULTS} defaults to the archive).
+   */
+  public Result fromDisk(Path dir, RegistryTarget to, Optional<Path> results) {
+    Path wd = dir.resolve("working-dir");
+    Optional<ImageSetPlan> plan =
+        java.nio.file.Files.isRegularFile(wd.resolve(ImageSetPlan.FILE))
+            ? Optional.of(ImageSetPlan.read(wd))
+            : Optional.empty();
+    MirrorSummary s = mirror.fromDisk(dir, to);
+    List<Path> written =
+        s.ok() && plan.isPresent()
+            ? ClusterResources.write(ClusterResources.dir(results.orElse(dir)), plan.get(), to)
+            : List.of();
+    return new Result(s, plan.orElse(ImageSetPlan.empty()), written);
+  }
+
+  RegistryClient client() {
+    return client;
+  }
+}
