@@ -284,7 +284,14 @@ public final class ClusterRenderer {
     }
     s.put("services", services);
     s.put("sshKey", Map.of("name", "sshkey-cluster-" + h.name()));
-    out.add(object("hypershift.openshift.io/v1beta1", "HostedCluster", h.name(), ns, "spec", s));
+    Map<String, Object> hc =
+        object("hypershift.openshift.io/v1beta1", "HostedCluster", h.name(), ns, "spec", s);
+    // the operator of this very release, from this registry (the procedure's disconnected step)
+    annotate(
+        hc,
+        "hypershift.openshift.io/control-plane-operator-image",
+        facts.controlPlaneOperatorImage());
+    out.add(hc);
 
     Map<String, Object> np = new LinkedHashMap<>();
     np.put("arch", "amd64");

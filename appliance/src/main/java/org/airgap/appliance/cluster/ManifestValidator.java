@@ -195,6 +195,18 @@ public final class ManifestValidator {
               "/spec/release/image",
               "release '" + image + "' is a tag: use the release by digest (@sha256:…)");
         }
+        String cpo =
+            d.node()
+                .path("metadata")
+                .path("annotations")
+                .path("hypershift.openshift.io/control-plane-operator-image")
+                .asText("");
+        if (!cpo.isEmpty() && !cpo.contains("@sha256:")) {
+          add(
+              d,
+              "/metadata/annotations/hypershift.openshift.io~1control-plane-operator-image",
+              "image '" + cpo + "' is a tag: use the release's hypershift image by digest");
+        }
       }
       case "AgentServiceConfig" -> osImages(d);
       case "BareMetalHost" -> bmc(d);

@@ -101,6 +101,7 @@ public final class Preflight {
 
   public List<Check> run() {
     release();
+    hypershiftImage();
     images();
     dns();
     bmcs();
@@ -137,10 +138,32 @@ public final class Preflight {
     } catch (Exception e) {
       add(Status.FAIL, "release", image + ": " + e.getMessage());
     }
-    add(
-        Status.SKIP,
-        "hypershift image",
-        "read from the release's image-references once the release reader exists");
+  }
+
+  /** The release's hypershift component, at the mirror the HostedCluster's annotation names. */
+  private void hypershiftImage() {
+    String cpo = facts.controlPlaneOperatorImage();
+    try {
+      int slash = cpo.indexOf('/');
+      int at = cpo.indexOf('@');
+      boolean here = cpo.startsWith(facts.registryHostPort() + "/") && at > slash;
+      RepositoryStore store = RepositoryStore.onFiles(cfg.dataDir().resolve("registry"));
+      if (here
+          && store
+              .manifest(
+                  RepoName.parse(cpo.substring(slash + 1, at)),
+                  Reference.parse(cpo.substring(at + 1)))
+              .isPresent()) {
+        add(Status.OK, "hypershift image", cpo);
+      } else {
+        add(
+            Status.FAIL,
+            "hypershift image",
+            cpo + " (the release's hypershift component) is not in airgap's registry");
+      }
+    } catch (Exception e) {
+      add(Status.FAIL, "hypershift image", cpo + ": " + e.getMessage());
+    }
   }
 
   private void images() {

@@ -19,6 +19,8 @@ import org.airgap.appliance.pki.Pki;
 import org.airgap.registry.api.Digest;
 import org.airgap.registry.api.Reference;
 import org.airgap.registry.api.RepoName;
+import org.airgap.registry.mirror.MirrorResources;
+import org.airgap.registry.mirror.ReleasePayload;
 import org.airgap.registry.storage.RepositoryStore;
 import org.airgap.websrv.images.ImageCatalog;
 import org.airgap.websrv.images.OsImage;
@@ -37,7 +39,8 @@ public record SiteFacts(
     String releaseImage,
     String pullSecretJson,
     String sshKey,
-    ClusterSecrets secrets) {
+    ClusterSecrets secrets,
+    String controlPlaneOperatorImage) {
 
   static final String RELEASE_REPO = "openshift/release-images";
   private static final Pattern VERSION = Pattern.compile("\\d+\\.\\d+\\.\\d+(-[A-Za-z0-9.]+)?");
@@ -54,12 +57,13 @@ public record SiteFacts(
     ClusterSecrets secrets = new ClusterSecrets(cfg.dataDir(), cfg.htpasswd());
     secrets.bmcUser(); // both logins exist in htpasswd before anything is rendered
     List<OsImage> os = new ImageCatalog(cfg.websrvRoot().resolve("images")).osImages();
-    String release =
-        resolveRelease(
-            spec.release(), registry, RepositoryStore.onFiles(cfg.dataDir().resolve("registry")));
+    RepositoryStore store = RepositoryStore.onFiles(cfg.dataDir().resolve("registry"));
+    String release = resolveRelease(spec.release(), registry, store);
+    String cpo = controlPlaneOperatorImage(release, registry, store);
     String pull = mergePullSecret(read(spec.pullSecret()), registry, secrets.pullUser());
     String ssh = spec.sshKey() == null ? "" : read(spec.sshKey()).strip();
-    return new SiteFacts(registry, pki.caPem(), images, os, redfish, release, pull, ssh, secrets);
+    return new SiteFacts(
+        registry, pki.caPem(), images, os, redfish, release, pull, ssh, secrets, cpo);
   }
 
   private static int port(List<org.airgap.appliance.config.ListenAddress> l) {
@@ -72,6 +76,55 @@ public record SiteFacts(
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The hypershift component of the release payload (its {@code release-manifests/image-references}
+   * read with the mirror's {@link ReleasePayload}, from airgap's own storage), at its mirrored
+   * location: what the HostedCluster's {@code control-plane-operator-image} annotation names, so
+   * the control plane runs the operator of this very release from this registry.
+   */
+  static String controlPlaneOperatorImage(String release, String registry, RepositoryStore store) {
+    int slash = release.indexOf('/');
+    int at = release.indexOf('@');
+    ReleasePayload p;
+    try {
+      p =
+          ReleasePayload.read(
+              store, RepoName.parse(release.substring(slash + 1, at)), release.substring(at + 1));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "release "
+              + release
+              + " cannot be read from airgap's registry: "
+              + e.getMessage()
+              + " (mirror it again: airgap mirror)",
+          e);
+    }
+    String hypershift =
+        p.image("hypershift")
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "release "
+                            + release
+                            + " names no hypershift image in its image-references"));
+    return mirrored(hypershift, MirrorResources.releaseMappings(registry));
+  }
+
+  /** A pull spec by digest at the mirror its repository maps to (unchanged when none does). */
+  static String mirrored(String pullSpec, List<MirrorResources.Mapping> mappings) {
+    int at = pullSpec.indexOf('@');
+    if (at < 0) {
+      return pullSpec;
+    }
+    String repo = pullSpec.substring(0, at);
+    for (MirrorResources.Mapping m : mappings) {
+      if (m.source().equals(repo)) {
+        return m.mirror() + pullSpec.substring(at);
+      }
+    }
+    return pullSpec;
   }
 
   /**

@@ -12,9 +12,6 @@ import java.util.List;
 import org.airgap.appliance.config.AirgapConfig;
 import org.airgap.appliance.config.ConfigLoader;
 import org.airgap.registry.api.RepoName;
-import org.airgap.registry.api.Tag;
-import org.airgap.registry.storage.FileMetadataStore;
-import org.airgap.registry.storage.StorageLayout;
 import org.airgap.websrv.images.CatalogEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +24,76 @@ import org.junit.jupiter.params.provider.ValueSource;
  * rules); identities are stable across re-renders.
  */
 class ClusterRendererTest {
-  static final String DIGEST =
-      "sha256:e3ba11bd1e5e8ea5a0b36a75791c90f29afb0fdbe4125be4e48f69c76a5c47a0";
+  /** The hypershift component the fake release names (not itself mirrored in the fixture). */
+  static final String HYPERSHIFT =
+      "quay.io/openshift-release-dev/ocp-v4.0-art-dev@"
+          + org.airgap.registry.api.Digest.sha256("hypershift".getBytes(StandardCharsets.UTF_8));
+
+  static final byte[] RELEASE_LAYER = releaseLayer();
+  static final byte[] RELEASE_CONFIG =
+      "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Labels\":{\"io.openshift.release\":\"4.18.1\"}},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
+          .getBytes(StandardCharsets.UTF_8);
+  static final byte[] RELEASE_MANIFEST =
+      ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+              + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
+              + "\"digest\":\""
+              + org.airgap.registry.api.Digest.sha256(RELEASE_CONFIG)
+              + "\",\"size\":"
+              + RELEASE_CONFIG.length
+              + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\","
+              + "\"digest\":\""
+              + org.airgap.registry.api.Digest.sha256(RELEASE_LAYER)
+              + "\",\"size\":"
+              + RELEASE_LAYER.length
+              + "}]}")
+          .getBytes(StandardCharsets.UTF_8);
+
+  /** The fake release payload's manifest digest (deterministic: the layer's gzip has no time). */
+  static final String DIGEST = org.airgap.registry.api.Digest.sha256(RELEASE_MANIFEST).toString();
+
+  /** A release payload's manifests layer: image-references names the hypershift component. */
+  static byte[] releaseLayer() {
+    String refs =
+        "{\"kind\":\"ImageStream\",\"apiVersion\":\"image.openshift.io/v1\","
+            + "\"metadata\":{\"name\":\"4.18.1\"},\"spec\":{\"tags\":["
+            + "{\"name\":\"hypershift\",\"from\":{\"kind\":\"DockerImage\",\"name\":\""
+            + HYPERSHIFT
+            + "\"}}]}}";
+    byte[] body = refs.getBytes(StandardCharsets.UTF_8);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bytes);
+        org.apache.commons.compress.archivers.tar.TarArchiveOutputStream tar =
+            new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(gz)) {
+      var e =
+          new org.apache.commons.compress.archivers.tar.TarArchiveEntry(
+              "release-manifests/image-references");
+      e.setSize(body.length);
+      e.setModTime(0);
+      tar.putArchiveEntry(e);
+      tar.write(body);
+      tar.closeArchiveEntry();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Stores the fake release in the registry storage under {@code root}, tagged 4.18.1-x86_64. */
+  static void storeRelease(Path root) throws Exception {
+    var store = org.airgap.registry.storage.RepositoryStore.onFiles(root);
+    RepoName repo = RepoName.parse("openshift/release-images");
+    for (byte[] b : List.of(RELEASE_CONFIG, RELEASE_LAYER)) {
+      var d = org.airgap.registry.api.Digest.sha256(b);
+      store.blobs().put(d, b);
+      store.linkBlob(repo, d);
+    }
+    store.putManifest(
+        repo,
+        org.airgap.registry.api.Reference.parse("4.18.1-x86_64"),
+        java.util.Optional.of("application/vnd.oci.image.manifest.v1+json"),
+        RELEASE_MANIFEST);
+  }
+
   static final boolean UPDATE = Boolean.getBoolean("airgap.golden.update");
 
   static String spec(Path dir, String site) {
@@ -108,11 +173,8 @@ class ClusterRendererTest {
               1,
               "test"));
     }
-    // the release, mirrored: its tag in airgap's registry
-    FileMetadataStore meta = new FileMetadataStore(var.resolve("registry"));
-    meta.put(
-        StorageLayout.tag(RepoName.parse("openshift/release-images"), Tag.parse("4.18.1-x86_64")),
-        DIGEST.getBytes(StandardCharsets.UTF_8));
+    // the release, mirrored: its payload (image-references) in airgap's registry
+    storeRelease(var.resolve("registry"));
     return ConfigLoader.parse(spec(dir, site), "airgap.yaml");
   }
 
@@ -208,5 +270,37 @@ class ClusterRendererTest {
             new org.airgap.registry.auth.Htpasswd(cfg.htpasswd())
                 .check("airgap-bmc", "bmc-pass-4567"))
         .isTrue();
+  }
+
+  @Test
+  void controlPlaneOperatorImageIsTheReleasesHypershiftAtItsMirror(@TempDir Path dir)
+      throws Exception {
+    AirgapConfig cfg = site(dir, "dual");
+    assertThat(SiteFacts.gather(cfg).controlPlaneOperatorImage())
+        .isEqualTo(
+            "registry.dns.base.domain.name:5000/openshift/release@"
+                + HYPERSHIFT.substring(HYPERSHIFT.indexOf('@') + 1));
+    assertThat(
+            SiteFacts.mirrored(
+                "example.com/other@" + DIGEST,
+                org.airgap.registry.mirror.MirrorResources.releaseMappings("r:5000")))
+        .isEqualTo("example.com/other@" + DIGEST);
+    // a tag that names something that is no release payload: render stops with the reason
+    var store = org.airgap.registry.storage.RepositoryStore.onFiles(dir.resolve("var/registry"));
+    store.putManifest(
+        RepoName.parse("openshift/release-images"),
+        org.airgap.registry.api.Reference.parse("4.18.1-x86_64"),
+        java.util.Optional.of("application/vnd.oci.image.manifest.v1+json"),
+        ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
+                + "\"digest\":\""
+                + org.airgap.registry.api.Digest.sha256(RELEASE_CONFIG)
+                + "\",\"size\":"
+                + RELEASE_CONFIG.length
+                + "},\"layers\":[]}")
+            .getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> SiteFacts.gather(cfg))
+        .hasMessageContaining("cannot be read from airgap's registry")
+        .hasMessageContaining("image-references");
   }
 }

@@ -98,6 +98,12 @@ class ManifestValidatorTest {
             "release-images:4.18.1-x86_64\n  secretEncryption",
             "(document 7) /spec/release/image: release 'registry.dns.base.domain.name:5000/openshift/release-images:4.18.1-x86_64' is a tag"),
         new Defect(
+            "control-plane-operator image by tag",
+            "30-hosted-hosted-dual.yaml",
+            "5000/openshift/release@sha256:76b482f683cd3ef9da02debac5b26080a5aeb06ff768ee5c21117514dff29d8a",
+            "5000/openshift/release:hypershift",
+            "(document 7) /metadata/annotations/hypershift.openshift.io~1control-plane-operator-image: image 'registry.dns.base.domain.name:5000/openshift/release:hypershift' is a tag"),
+        new Defect(
             "missing pull secret",
             "40-infraenv-hosted-dual.yaml",
             "kind: Secret\nmetadata:\n  name: pull-secret",

@@ -52,9 +52,10 @@ class PreflightTest {
           .contains("OK    certificate registry   covers registry.dns.base.domain.name")
           .contains("OK    pull secret")
           .contains("OK    rhcos rhcos-418.94.202501221327-0-live.x86_64.iso")
-          // the test registry holds only the release's tag, not its manifest: preflight says so
-          .contains("FAIL  release")
-          .contains("is not in airgap's registry")
+          .contains("OK    release")
+          // the fake release's hypershift component is not mirrored: preflight says so
+          .contains("FAIL  hypershift image")
+          .contains("(the release's hypershift component) is not in airgap's registry")
           .contains("FAIL  hub                    cluster.hub.kubeconfig is not set");
       assertThat(Preflight.passed(checks)).isFalse();
     }
