@@ -77,7 +77,8 @@ public final class ClusterCommand implements Runnable {
       name = "apply",
       description =
           "Render, validate and apply the phases trust, mirror, mce, hosted, infraenv, workers,"
-              + " scale to the hub (cluster.hub.kubeconfig), waiting for each.")
+              + " scale to the hub (cluster.hub.kubeconfig), waiting for each; the workers phase"
+              + " first defines the worker VMs on redfish.libvirt-uri.")
   public static final class Apply implements Callable<Integer> {
     @picocli.CommandLine.Mixin ConfigOption config;
 
@@ -121,7 +122,12 @@ public final class ClusterCommand implements Runnable {
       }
       try (io.fabric8.kubernetes.client.KubernetesClient hub = hubClient(cfg)) {
         new org.airgap.appliance.cluster.ClusterApplier(
-                hub, files, cfg.cluster(), cfg.dataDir().resolve("state/cluster.json"), System.out)
+                hub,
+                files,
+                cfg.cluster(),
+                cfg.dataDir().resolve("state/cluster.json"),
+                System.out,
+                new org.airgap.appliance.cluster.WorkerVms(cfg)::ensure)
             .apply(
                 new org.airgap.appliance.cluster.ClusterApplier.Options(
                     java.util.Optional.ofNullable(phase)

@@ -38,6 +38,7 @@ import org.airgap.websrv.io.AtomicFiles;
  * resumes where it stopped. Applied phases are recorded in {@code <data-dir>/state/cluster.json};
  * {@code --phase P} runs only P and refuses while an earlier phase is not applied. {@code
  * --dry-run} is client-side: it reads, and prints what it would create or patch, sending no write.
+ * The workers phase first defines the worker VMs on the bastion's libvirt ({@link WorkerVms}).
  */
 public final class ClusterApplier {
   /** The phases in order, with the file prefix of each rendered phase. */
@@ -89,18 +90,42 @@ public final class ClusterApplier {
   private final ClusterSection spec;
   private final Path stateFile;
   private final PrintStream out;
+  private final Provisioner machines;
 
+  /**
+   * What the workers phase makes before it applies its objects: the worker VMs ({@link
+   * WorkerVms#ensure}); with {@code dryRun} it only says what it would make.
+   */
+  @FunctionalInterface
+  public interface Provisioner {
+    Provisioner NONE = (dryRun, out) -> {};
+
+    void ensure(boolean dryRun, PrintStream out);
+  }
+
+  /** An applier whose workers phase makes no machines (they exist, or a test has none). */
   public ClusterApplier(
       KubernetesClient hub,
       List<ClusterRenderer.Rendered> files,
       ClusterSection spec,
       Path stateFile,
       PrintStream out) {
+    this(hub, files, spec, stateFile, out, Provisioner.NONE);
+  }
+
+  public ClusterApplier(
+      KubernetesClient hub,
+      List<ClusterRenderer.Rendered> files,
+      ClusterSection spec,
+      Path stateFile,
+      PrintStream out,
+      Provisioner machines) {
     this.hub = hub;
     this.files = files;
     this.spec = spec;
     this.stateFile = stateFile;
     this.out = out;
+    this.machines = machines;
   }
 
   public void apply(Options o) {
@@ -128,6 +153,9 @@ public final class ClusterApplier {
         continue;
       }
       out.println("== phase " + p.label());
+      if (p == Phase.WORKERS) {
+        machines.ensure(o.dryRun(), out);
+      }
       for (ObjectNode obj : objects(p)) {
         applyOne(obj, o.dryRun());
       }

@@ -75,13 +75,21 @@ public record ClusterSection(
     }
   }
 
-  /** A VM shape for generated workers. */
-  public record Vm(Integer memoryMib, Integer cpus, List<Integer> disksGib, String network) {
+  /**
+   * A VM shape for generated workers.
+   *
+   * @param disksGib one qcow2 volume per entry, in {@code pool}
+   * @param network the libvirt network of the NIC
+   * @param pool the libvirt storage pool of the disks
+   */
+  public record Vm(
+      Integer memoryMib, Integer cpus, List<Integer> disksGib, String network, String pool) {
     public Vm {
       memoryMib = memoryMib == null ? 8192 : memoryMib;
       cpus = cpus == null ? 4 : cpus;
       disksGib = disksGib == null ? List.of(120) : List.copyOf(disksGib);
       network = network == null ? "default-site" : network;
+      pool = pool == null ? "default" : pool;
     }
   }
 
@@ -106,7 +114,7 @@ public record ClusterSection(
     }
 
     public static Workers count(int n) {
-      return new Workers(n, new Vm(null, null, null, null), List.of());
+      return new Workers(n, new Vm(null, null, null, null, null), List.of());
     }
 
     /** A count form, or a list of hosts. */
@@ -121,7 +129,7 @@ public record ClusterSection(
           CountForm f = M.treeToValue(node, CountForm.class);
           return new Workers(
               f.count() == null ? 2 : f.count(),
-              f.vm() == null ? new Vm(null, null, null, null) : f.vm(),
+              f.vm() == null ? new Vm(null, null, null, null, null) : f.vm(),
               List.of());
         }
       } catch (java.io.IOException e) {
@@ -210,6 +218,18 @@ public record ClusterSection(
             "no API address and no cluster.hub.node-address for a NodePort",
             "give a MetalLB address or the hub node's address");
       }
+      h.workers()
+          .vm()
+          .filter(x -> h.workers().hosts().isEmpty())
+          .ifPresent(
+              vm -> {
+                if (vm.memoryMib() < 512 || vm.cpus() < 1) {
+                  p.add(at + ".workers.vm", "needs at least 512 MiB and 1 CPU", "");
+                }
+                if (vm.disksGib().isEmpty() || vm.disksGib().stream().anyMatch(g -> g < 1)) {
+                  p.add(at + ".workers.vm.disks-gib", "one size in GiB (>= 1) per disk", "");
+                }
+              });
       for (int w = 0; w < h.workers().hosts().size(); w++) {
         Host host = h.workers().hosts().get(w);
         String hat = at + ".workers[" + w + "]";

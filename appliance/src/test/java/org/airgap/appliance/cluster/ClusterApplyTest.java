@@ -351,4 +351,179 @@ class ClusterApplyTest {
     assertThat(op.getSpec().getTemplate().getMetadata().getAnnotations())
         .containsKey("kubectl.kubernetes.io/restartedAt");
   }
+
+  /**
+   * The workers phase defines the worker VMs on libvirt's in-process {@code test:///default}
+   * hypervisor (the URI comes from {@code redfish.libvirt-uri}; its state lives while the test
+   * holds a connection): with the site's MAC and UUID, a volume per disk, an empty CD drive, shut
+   * off; again, they are kept; the daemon loading the same spec defines none.
+   */
+  @Test
+  void theWorkersPhaseDefinesTheVmsOnlyThereAndKeepsThem(@TempDir Path dir) throws Exception {
+    org.libvirt.Connect conn = new org.libvirt.Connect("test:///default", false);
+    try {
+      ClusterRendererTest.site(dir, "dual");
+      Path kubeconfig = dir.resolve("hub.kubeconfig");
+      Files.writeString(
+          kubeconfig,
+          "apiVersion: v1\nkind: Config\nclusters:\n- name: hub\n  cluster:\n    server: "
+              + client.getMasterUrl()
+              + "\n    insecure-skip-tls-verify: true\ncontexts:\n- name: hub\n  context:\n"
+              + "    cluster: hub\n    user: hub\ncurrent-context: hub\nusers:\n- name: hub\n"
+              + "  user:\n    token: t\n");
+      String yaml =
+          ClusterRendererTest.spec(dir, "dual")
+                  .replace(
+                      "hub: { node-address", "hub: { kubeconfig: " + kubeconfig + ", node-address")
+                  .replace(
+                      "vm: { memory-mib: 8192, cpus: 4, disks-gib: [200, 200], network: default-site }",
+                      "vm: { memory-mib: 2048, cpus: 2, disks-gib: [10, 5], network: default,"
+                          + " pool: default-pool }")
+              + "registry: { listen: [\"127.0.0.1:0\"] }\n"
+              + "websrv: { listen: [\"127.0.0.1:0\"] }\n"
+              + "dns: { listen: [\"127.0.0.1:0\"] }\n"
+              + "admin: { listen: [\"127.0.0.1:0\"] }\n"
+              + "redfish:\n  listen: [\"127.0.0.1:0\"]\n  driver: libvirt\n"
+              + "  libvirt-uri: \"test:///default\"\n";
+      Path config = Files.writeString(dir.resolve("airgap.yaml"), yaml);
+      AirgapConfig cfg = org.airgap.appliance.config.ConfigLoader.parse(yaml, "airgap.yaml");
+      List<String> workers =
+          List.of("hosted-dual-worker0", "hosted-dual-worker1", "hosted-dual-worker2");
+
+      // the daemon feeds DHCP, DNS and Redfish from the spec, on the same libvirt, and defines none
+      try (org.airgap.appliance.Appliance a = new org.airgap.appliance.Appliance(cfg)) {
+        a.start();
+        assertThat(domains(conn)).doesNotContainAnyElementsOf(workers);
+      }
+
+      // the phases before workers are applied
+      Files.createDirectories(dir.resolve("var/state"));
+      Files.writeString(
+          dir.resolve("var/state/cluster.json"),
+          "{\"applied\":[\"trust\",\"mirror\",\"mce\",\"hosted\",\"infraenv\"]}");
+      var run =
+          org.airgap.appliance.cli.CliTest.run(
+              "",
+              "cluster",
+              "apply",
+              "--phase",
+              "workers",
+              "-c",
+              config.toString(),
+              "--timeout",
+              "30");
+      assertThat(run.code()).as(run.out() + run.err()).isZero();
+      assertThat(run.out())
+          .contains(
+              "define VM hosted-dual-worker0 (uuid "
+                  + Machines.uuid("dns.base.domain.name", "hosted-dual-worker0"))
+          .contains("phase workers done");
+      assertThat(domains(conn)).containsAll(workers);
+      for (String w : workers) {
+        org.libvirt.Domain d = conn.domainLookupByName(w);
+        try {
+          assertThat(d.getUUIDString()).isEqualTo(Machines.uuid("dns.base.domain.name", w));
+          assertThat(d.getInfo().state)
+              .isEqualTo(org.libvirt.DomainInfo.DomainState.VIR_DOMAIN_SHUTOFF);
+          assertThat(d.getMaxMemory()).isEqualTo(2048L * 1024);
+          assertThat(d.getInfo().nrVirtCpu).isEqualTo(2);
+          assertThat(d.getXMLDesc(0))
+              .contains("<mac address='" + Machines.mac("dns.base.domain.name", w) + "'/>")
+              .contains("<source network='default'/>")
+              .contains("<source file='/default-pool/" + w + ".qcow2'/>")
+              .contains("<target dev='vda' bus='virtio'/>")
+              .contains("<source file='/default-pool/" + w + "-disk1.qcow2'/>")
+              .contains("<target dev='vdb' bus='virtio'/>")
+              .containsPattern(
+                  "(?s)<disk type='file' device='cdrom'>\\s*<driver[^>]*/>\\s*<target");
+        } finally {
+          d.free();
+        }
+        assertThat(conn.storageVolLookupByPath("/default-pool/" + w + ".qcow2").getInfo().capacity)
+            .isEqualTo(10L << 30);
+        assertThat(
+                conn.storageVolLookupByPath("/default-pool/" + w + "-disk1.qcow2")
+                    .getInfo()
+                    .capacity)
+            .isEqualTo(5L << 30);
+      }
+      // the BareMetalHost boots the VM's MAC
+      GenericKubernetesResource bmh =
+          client
+              .genericKubernetesResources(ctx("metal3.io/v1alpha1", "BareMetalHost"))
+              .inNamespace("clusters-hosted-dual")
+              .withName("hosted-dual-worker2")
+              .get();
+      assertThat(ClusterApplier.nested(bmh, "spec", "bootMACAddress"))
+          .isEqualTo(Machines.mac("dns.base.domain.name", "hosted-dual-worker2"));
+
+      // again: every VM is kept, no volume is added
+      int volumes = conn.storagePoolLookupByName("default-pool").listVolumes().length;
+      var again =
+          org.airgap.appliance.cli.CliTest.run(
+              "",
+              "cluster",
+              "apply",
+              "--phase",
+              "workers",
+              "-c",
+              config.toString(),
+              "--timeout",
+              "30");
+      assertThat(again.code()).as(again.out() + again.err()).isZero();
+      assertThat(again.out())
+          .contains("kept VM hosted-dual-worker0", "kept VM hosted-dual-worker2")
+          .doesNotContain("define VM");
+      assertThat(conn.storagePoolLookupByName("default-pool").listVolumes()).hasSize(volumes);
+
+      // a foreign domain under a worker's name is named, not overwritten
+      org.libvirt.Domain w1 = conn.domainLookupByName("hosted-dual-worker1");
+      w1.undefine();
+      w1.free();
+      conn.domainDefineXML(
+              "<domain type='test'><name>hosted-dual-worker1</name>"
+                  + "<uuid>0b4ef4a3-6bd8-4f5e-9d1b-6bd2a8e5e0c1</uuid><memory>65536</memory>"
+                  + "<os><type>hvm</type></os></domain>")
+          .free();
+      var clash =
+          org.airgap.appliance.cli.CliTest.run(
+              "",
+              "cluster",
+              "apply",
+              "--phase",
+              "workers",
+              "-c",
+              config.toString(),
+              "--timeout",
+              "30");
+      assertThat(clash.code()).isNotZero();
+      assertThat(clash.err())
+          .contains(
+              "a VM named hosted-dual-worker1 exists on test:///default with uuid"
+                  + " 0b4ef4a3-6bd8-4f5e-9d1b-6bd2a8e5e0c1");
+    } finally {
+      for (org.libvirt.Domain d : conn.listAllDomains(0)) {
+        if (d.getName().startsWith("hosted-dual-worker")) {
+          if (d.isActive() == 1) {
+            d.destroy();
+          }
+          d.undefine();
+        }
+        d.free();
+      }
+      for (String v : conn.storagePoolLookupByName("default-pool").listVolumes()) {
+        conn.storageVolLookupByPath("/default-pool/" + v).delete(0);
+      }
+      conn.close();
+    }
+  }
+
+  static List<String> domains(org.libvirt.Connect conn) throws org.libvirt.LibvirtException {
+    List<String> out = new ArrayList<>();
+    for (org.libvirt.Domain d : conn.listAllDomains(0)) {
+      out.add(d.getName());
+      d.free();
+    }
+    return out;
+  }
 }
