@@ -94,19 +94,38 @@ public final class ConfigLoader {
     }
     Problems problems = config.validate();
     if (!problems.isEmpty()) {
-      List<String> lines = new ArrayList<>();
-      for (Problems.Problem p : problems.list()) {
-        JsonLocation loc = nearest(where, p.path());
-        lines.add(
-            at(fileName, loc)
-                + p.path()
-                + ": "
-                + p.message()
-                + (p.hint().isEmpty() ? "" : " (hint: " + p.hint() + ")"));
-      }
-      throw new ConfigException(lines);
+      throw new ConfigException(lines(fileName, where, problems));
     }
     return config;
+  }
+
+  /**
+   * Problems found outside the loader (e.g. {@link ServiceAccess}) as the loader words its own:
+   * file, line, column, key path, message and hint.
+   */
+  public static List<String> describe(String text, String fileName, Problems problems) {
+    Map<String, JsonLocation> where;
+    try {
+      where = locations(text.isBlank() ? "{}" : text);
+    } catch (IOException e) {
+      where = Map.of();
+    }
+    return lines(fileName, where, problems);
+  }
+
+  private static List<String> lines(
+      String fileName, Map<String, JsonLocation> where, Problems problems) {
+    List<String> lines = new ArrayList<>();
+    for (Problems.Problem p : problems.list()) {
+      JsonLocation loc = nearest(where, p.path());
+      lines.add(
+          at(fileName, loc)
+              + p.path()
+              + ": "
+              + p.message()
+              + (p.hint().isEmpty() ? "" : " (hint: " + p.hint() + ")"));
+    }
+    return lines;
   }
 
   private static String describe(
