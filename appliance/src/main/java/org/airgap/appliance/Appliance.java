@@ -207,6 +207,22 @@ public final class Appliance implements AutoCloseable {
     }
   }
 
+  /**
+   * Records that a running service stopped working: it is closed and marked failed with its reason,
+   * so {@code /readyz} answers 503 and {@code /api/status} and the console raise a banner. The
+   * other services keep serving. For a unit that detects its own failure while running (and for
+   * tests, which force one).
+   */
+  public void failed(String service, Throwable cause) {
+    ManagedService s = service(service);
+    String reason = reason(cause);
+    LOG.error("{} failed: {}", service, reason);
+    errors.put(service, reason);
+    states.put(service, ServiceState.FAILED);
+    started.remove(s);
+    s.close();
+  }
+
   /** The operator-facing reason: the deepest useful message, with the address when it is known. */
   static String reason(Throwable e) {
     String msg = e.getMessage();
