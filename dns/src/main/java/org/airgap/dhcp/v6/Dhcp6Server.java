@@ -42,6 +42,7 @@ public final class Dhcp6Server implements AutoCloseable {
   };
 
   private final Dhcp6Config config;
+  private final RaConfig raConfig;
   private final Lease6Listener leases;
   private final InstantSource clock;
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
@@ -52,13 +53,24 @@ public final class Dhcp6Server implements AutoCloseable {
   private int udp = -1;
   private List<Link6> links = List.of();
   private boolean seesMacs;
+  private RouterAdvertiser ra;
+  private Optional<String> raProblem = Optional.empty();
 
   public Dhcp6Server(Dhcp6Config config, Lease6Listener leases) {
-    this(config, leases, InstantSource.system());
+    this(config, RaConfig.off(), leases, InstantSource.system());
   }
 
-  public Dhcp6Server(Dhcp6Config config, Lease6Listener leases, InstantSource clock) {
+  public Dhcp6Server(Dhcp6Config config, RaConfig ra, Lease6Listener leases) {
+    this(config, ra, leases, InstantSource.system());
+  }
+
+  /**
+   * @param ra router advertisements on the served interfaces (or those {@code ra} names), when
+   *     enabled
+   */
+  public Dhcp6Server(Dhcp6Config config, RaConfig ra, Lease6Listener leases, InstantSource clock) {
     this.config = config;
+    this.raConfig = ra;
     this.leases = leases;
     this.clock = clock;
   }
@@ -111,11 +123,42 @@ public final class Dhcp6Server implements AutoCloseable {
       throw e;
     }
     thread("dhcp6-expiry", this::sweep);
+    if (raConfig.enabled()) {
+      startRa();
+    }
     LOG.info(
         "dhcp: serving DHCPv6 on {} with {} leases from {}",
         links.stream().map(l -> l.ifname() + " (" + l.self().getHostAddress() + ")").toList(),
         engine.leases().size(),
         config.leaseFile());
+  }
+
+  /**
+   * Router advertisements, when they can be sent: without CAP_NET_RAW start says so and DHCPv6 goes
+   * on serving.
+   */
+  private void startRa() {
+    try {
+      List<Link6> raLinks =
+          raConfig.interfaces().isEmpty()
+              ? links
+              : links(config.withInterfaces(raConfig.interfaces()));
+      RouterAdvertiser r = new RouterAdvertiser(raConfig, raLinks, config.ranges());
+      r.start();
+      ra = r;
+    } catch (Dhcp6Exception e) {
+      raProblem = Optional.of(e.getMessage());
+      LOG.warn(
+          "dhcp: router advertisements are OFF: {}. DHCPv6 still answers, but clients start"
+              + " DHCPv6 only when a router advertisement with M=1 tells them to: grant"
+              + " CAP_NET_RAW (AmbientCapabilities=CAP_NET_RAW in the unit) or run radvd",
+          e.getMessage());
+    }
+  }
+
+  /** Why router advertisements are not sent although enabled, if they are not. */
+  public Optional<String> raProblem() {
+    return raProblem;
   }
 
   private void thread(String name, Runnable r) {
@@ -477,7 +520,12 @@ public final class Dhcp6Server implements AutoCloseable {
 
   /** Requests by message type, replies sent, malformed, dropped, ignored, exhausted. */
   public Map<String, Long> counters() {
-    return engine == null ? Map.of() : engine.counters();
+    Map<String, Long> m =
+        new java.util.LinkedHashMap<>(engine == null ? Map.of() : engine.counters());
+    if (ra != null) {
+      ra.counters().forEach((k, v) -> m.put("ra_" + k, v));
+    }
+    return m;
   }
 
   /** Stops answering, closes the sockets and the lease log; idempotent, never throws. */
@@ -487,6 +535,9 @@ public final class Dhcp6Server implements AutoCloseable {
       return;
     }
     closed = true;
+    if (ra != null) {
+      ra.close();
+    }
     for (Thread t : threads) {
       t.interrupt();
     }

@@ -7,8 +7,9 @@ import java.util.Optional;
 import org.airgap.dns.Network;
 
 /**
- * A DHCPv6 server as its own process, for the kill -9 test: {@code Dhcp6Main LEASEFILE IFNAME
- * NETWORK START END}. Prints {@code ready} once serving.
+ * A DHCPv6 server as its own process, for the kill -9 and capability tests: {@code Dhcp6Main
+ * LEASEFILE IFNAME NETWORK START END [ra]} ({@code ra}: router advertisements every 4 s at most).
+ * Prints {@code ready} once serving.
  */
 public final class Dhcp6Main {
   private Dhcp6Main() {}
@@ -27,7 +28,11 @@ public final class Dhcp6Main {
                         false)))
             .withLeaseMax(100_000)
             .withDomains(List.of("lab.example"));
-    Dhcp6Server s = new Dhcp6Server(c, Lease6Listener.NONE);
+    RaConfig ra =
+        RaConfig.off()
+            .withEnabled(a.length > 5 && a[5].equals("ra"))
+            .withInterval(Duration.ofSeconds(4));
+    Dhcp6Server s = new Dhcp6Server(c, ra, Lease6Listener.NONE);
     s.start();
     System.out.println("ready");
     Runtime.getRuntime().addShutdownHook(new Thread(s::close));
