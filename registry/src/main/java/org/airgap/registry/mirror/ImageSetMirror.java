@@ -6,6 +6,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.airgap.registry.api.RepoName;
+import org.airgap.registry.api.Tag;
 
 /**
  * Mirrors what an {@link ImageSetConfig} (an ImageSetConfiguration) asks for through the three
@@ -32,17 +34,68 @@ public final class ImageSetMirror {
     this.listener = listener;
   }
 
-  /** Resolves the configuration against its sources: what to copy, nothing copied yet. */
+  /** A plan and the images built for it (filtered catalogs), which only this run holds. */
+  private record Resolved(ImageSetPlan plan, List<Mirror.Built> built) {}
+
+  /**
+   * Resolves the configuration against its sources: what to copy; filtered catalogs are built (in
+   * memory and a scratch folder), nothing is copied yet.
+   */
   public ImageSetPlan plan(ImageSetConfig isc, ImageSetInputs inputs) {
+    return resolve(isc, inputs).plan();
+  }
+
+  private Resolved resolve(ImageSetConfig isc, ImageSetInputs inputs) {
     Set<String> images = new LinkedHashSet<>();
     List<ImageSetPlan.Release> releases = new ArrayList<>();
     List<ImageSetPlan.ReleaseSignatures> signatures = new ArrayList<>();
     if (isc.platform().isPresent()) {
       platform(isc.platform().get(), inputs, images, releases, signatures);
     }
-    if (!isc.operators().isEmpty()) {
-      throw ImageSetConfig.usage(
-          "mirror.operators: operator catalogs are not available in this build yet");
+    List<Mirror.Built> built = new ArrayList<>();
+    List<ImageSetPlan.Catalog> catalogs = new ArrayList<>();
+    for (ImageSetConfig.OperatorSpec o : isc.operators()) {
+      ImageRef ref = ImageRef.parse(o.catalog());
+      CatalogImage.Read read =
+          CatalogImage.read(
+              ImageContent.http(client, ref.registry(), ref.repository()), ref.reference());
+      FileBasedCatalog filtered = CatalogFilter.filter(read.catalog(), o, listener::note);
+      images.addAll(filtered.images());
+      RepoName repo = RepoName.parse(o.targetCatalog().orElse(ref.repository().value()));
+      Tag tag =
+          o.targetTag()
+              .map(Tag::parse)
+              .orElse(ref.tag().orElseGet(() -> ImagePlan.derivedTag(read.manifest().digest())));
+      ImageRef base =
+          new ImageRef(ref.registry(), ref.repository(), Optional.empty(), Optional.empty());
+      Mirror.Built b =
+          CatalogImage.build(
+              o.catalog(),
+              read,
+              filtered,
+              repo,
+              tag,
+              d -> BlobSource.registry(client, base, d),
+              Path.of(System.getProperty("java.io.tmpdir")));
+      built.add(b);
+      catalogs.add(
+          new ImageSetPlan.Catalog(
+              o.catalog(),
+              repo.value(),
+              tag.value(),
+              b.plan().digest().toString(),
+              List.copyOf(filtered.packages().keySet())));
+      listener.note(
+          "catalog "
+              + o.catalog()
+              + ": kept "
+              + String.join(", ", filtered.packages().keySet())
+              + "; built "
+              + repo
+              + ":"
+              + tag
+              + "@"
+              + b.plan().digest());
     }
     images.addAll(isc.additionalImages());
     List<String> kept = new ArrayList<>();
@@ -53,7 +106,7 @@ public final class ImageSetMirror {
         kept.add(i);
       }
     }
-    return new ImageSetPlan(kept, List.of(), signatures, releases);
+    return new Resolved(new ImageSetPlan(kept, catalogs, signatures, releases), built);
   }
 
   /** The default release repository of a channel type, for channels without a graph. */
@@ -250,8 +303,9 @@ public final class ImageSetMirror {
   /** Registry to registry; resources into {@code RESULTS/working-dir/cluster-resources}. */
   public Result toRegistry(
       ImageSetConfig isc, ImageSetInputs inputs, RegistryTarget to, Path results) {
-    ImageSetPlan plan = plan(isc, inputs);
-    MirrorSummary s = mirror.toRegistry(refs(plan), to);
+    Resolved r = resolve(isc, inputs);
+    ImageSetPlan plan = r.plan();
+    MirrorSummary s = mirror.toRegistry(refs(plan), r.built(), to);
     Path wd = results.resolve("working-dir");
     plan.write(wd);
     List<Path> written =
@@ -261,8 +315,9 @@ public final class ImageSetMirror {
 
   /** Registry to a disk archive in {@code dir}; the plan goes along in its working-dir. */
   public Result toDisk(ImageSetConfig isc, ImageSetInputs inputs, Path dir) {
-    ImageSetPlan plan = plan(isc, inputs);
-    MirrorSummary s = mirror.toDisk(refs(plan), dir);
+    Resolved r = resolve(isc, inputs);
+    ImageSetPlan plan = r.plan();
+    MirrorSummary s = mirror.toDisk(refs(plan), r.built(), dir);
     if (s.ok()) {
       plan.write(dir.resolve("working-dir"));
     }

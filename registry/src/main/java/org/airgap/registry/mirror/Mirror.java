@@ -68,12 +68,30 @@ public final class Mirror implements AutoCloseable {
     final AtomicLong bytes = new AtomicLong();
   }
 
-  /** A planned image, or why it could not be planned. */
-  private record Planned(String given, List<ImagePlan> plans, Optional<String> error) {}
+  /**
+   * An image built here rather than read from a source (a filtered catalog): its plan and where
+   * each of its blobs comes from.
+   */
+  public record Built(ImagePlan plan, java.util.function.Function<Digest, BlobSource> blobs) {}
+
+  /** A planned image, or why it could not be planned; built images carry their blob sources. */
+  private record Planned(
+      String given,
+      List<ImagePlan> plans,
+      Optional<String> error,
+      Optional<java.util.function.Function<Digest, BlobSource>> blobs) {
+    Planned(String given, List<ImagePlan> plans, Optional<String> error) {
+      this(given, plans, error, Optional.empty());
+    }
+  }
 
   // ------------------------------------------------------------------ planning
 
   private List<Planned> planAll(List<ImageRef> refs) {
+    return planAll(refs, List.of());
+  }
+
+  private List<Planned> planAll(List<ImageRef> refs, List<Built> built) {
     List<Future<Planned>> fs = new ArrayList<>();
     Planner planner = new Planner(client, options.platforms());
     for (ImageRef r : refs) {
@@ -91,6 +109,11 @@ public final class Mirror implements AutoCloseable {
     List<Planned> out = new ArrayList<>();
     for (Future<Planned> f : fs) {
       out.add(join(f));
+    }
+    for (Built b : built) {
+      out.add(
+          new Planned(
+              b.plan().source(), List.of(b.plan()), Optional.empty(), Optional.of(b.blobs())));
     }
     long bytes = 0;
     int images = 0;
@@ -127,8 +150,13 @@ public final class Mirror implements AutoCloseable {
 
   /** Copies images from their registries into {@code to}. */
   public MirrorSummary toRegistry(List<ImageRef> refs, RegistryTarget to) {
+    return toRegistry(refs, List.of(), to);
+  }
+
+  /** Copies images from their registries, and images built here, into {@code to}. */
+  public MirrorSummary toRegistry(List<ImageRef> refs, List<Built> built, RegistryTarget to) {
     Instant start = Instant.now();
-    List<Planned> planned = planAll(refs);
+    List<Planned> planned = planAll(refs, built);
     List<Future<List<ImageResult>>> fs = new ArrayList<>();
     for (Planned p : planned) {
       fs.add(
@@ -140,6 +168,11 @@ public final class Mirror implements AutoCloseable {
                   return List.of(r);
                 }
                 List<ImageResult> rs = new ArrayList<>();
+                if (p.blobs().isPresent()) {
+                  ImageResult r = copyPlan(p.plans().get(0), to, p.blobs().get());
+                  listener.imageDone(r);
+                  return List.of(r);
+                }
                 ImageRef src = ImageRef.parse(p.given());
                 for (ImagePlan plan : p.plans()) {
                   ImageRef from =
@@ -313,8 +346,13 @@ public final class Mirror implements AutoCloseable {
    * (completed chunks stay; the next run goes on from there).
    */
   public MirrorSummary toDisk(List<ImageRef> refs, Path dir) {
+    return toDisk(refs, List.of(), dir);
+  }
+
+  /** Writes images, and images built here, into the archive in {@code dir}. */
+  public MirrorSummary toDisk(List<ImageRef> refs, List<Built> built, Path dir) {
     Instant start = Instant.now();
-    List<Planned> planned = planAll(refs);
+    List<Planned> planned = planAll(refs, built);
     ArchiveIndex index = ArchiveIndex.readOrEmpty(dir);
     String target = "file://" + dir.toAbsolutePath();
     Map<Digest, DiskArchive.Item> items = new LinkedHashMap<>();
@@ -326,13 +364,22 @@ public final class Mirror implements AutoCloseable {
         results.add(ImageResult.failed(p.given(), target, p.error().get()));
         continue;
       }
-      ImageRef src = ImageRef.parse(p.given());
       for (ImagePlan plan : p.plans()) {
         Tally t = new Tally();
         tallies.put(plan, t);
-        ImageRef from =
-            new ImageRef(
-                src.registry(), plan.repository(), Optional.empty(), Optional.of(plan.digest()));
+        java.util.function.Function<Digest, BlobSource> sources =
+            p.blobs()
+                .orElseGet(
+                    () -> {
+                      ImageRef src = ImageRef.parse(p.given());
+                      ImageRef from =
+                          new ImageRef(
+                              src.registry(),
+                              plan.repository(),
+                              Optional.empty(),
+                              Optional.of(plan.digest()));
+                      return d -> BlobSource.registry(client, from, d);
+                    });
         for (ManifestBlob m : plan.manifests()) {
           if (!index.blobs().containsKey(m.digest().toString())) {
             items.putIfAbsent(m.digest(), DiskArchive.manifestItem(m));
@@ -343,8 +390,7 @@ public final class Mirror implements AutoCloseable {
             present(t, d);
           } else if (items.putIfAbsent(
                   d.digest(),
-                  new DiskArchive.Item(
-                      d.digest(), d.size(), "", BlobSource.registry(client, from, d.digest())))
+                  new DiskArchive.Item(d.digest(), d.size(), "", sources.apply(d.digest())))
               == null) {
             t.copied.incrementAndGet();
             t.bytes.addAndGet(d.size());
