@@ -23,17 +23,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import org.airgap.websrv.io.AtomicFiles;
+import org.apache.hc.client5.http.auth.AuthScope;
+import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.auth.BasicAuthCache;
+import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
+import org.apache.hc.client5.http.impl.auth.BasicScheme;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.impl.routing.SystemDefaultRoutePlanner;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -150,6 +157,7 @@ public final class Downloader implements AutoCloseable {
     try {
       http.execute(
           get,
+          context(req),
           response -> {
             receive(req, response, offset, listener, received);
             return null;
@@ -164,6 +172,36 @@ public final class Downloader implements AutoCloseable {
       throw new Retry(e.toString(), e);
     }
     return verifyAndPlace(req, received[0], attempt, listener);
+  }
+
+  /**
+   * The request's context: with credentials, HTTP Basic for the source's origin, sent preemptively
+   * (as curl -u does; image servers often answer 404 rather than 401 to anonymous requests) and,
+   * being scoped to that origin, never to another one a redirect leads to.
+   */
+  private static HttpClientContext context(DownloadRequest req) {
+    HttpClientContext ctx = HttpClientContext.create();
+    if (req.credentials().isPresent()) {
+      DownloadRequest.Credentials c = req.credentials().get();
+      HttpHost origin;
+      try {
+        origin = HttpHost.create(req.source());
+      } catch (IllegalArgumentException e) {
+        throw new DownloadException(
+            DownloadException.Kind.HTTP_STATUS, req.source() + ": " + e.getMessage(), e);
+      }
+      UsernamePasswordCredentials upc =
+          new UsernamePasswordCredentials(c.user(), c.password().toCharArray());
+      BasicCredentialsProvider provider = new BasicCredentialsProvider();
+      provider.setCredentials(new AuthScope(origin), upc);
+      ctx.setCredentialsProvider(provider);
+      BasicScheme basic = new BasicScheme();
+      basic.initPreemptive(upc);
+      BasicAuthCache cache = new BasicAuthCache();
+      cache.put(origin, basic);
+      ctx.setAuthCache(cache);
+    }
+    return ctx;
   }
 
   /** A status worth another try (5xx, 408, 429, or a resume the server did not honour well). */

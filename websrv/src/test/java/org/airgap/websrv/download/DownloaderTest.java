@@ -247,6 +247,43 @@ class DownloaderTest {
   }
 
   @Test
+  void sendsBasicCredentialsToTheSourceOnlyAndFailsFastWithoutThem() throws Exception {
+    String authz =
+        "Basic "
+            + java.util.Base64.getEncoder()
+                .encodeToString("ironic:s3:cr=t".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    server.put("/private.iso", image, new ScriptedServer.Authenticated(authz, "\"v1\""));
+    DownloadRequest anonymous =
+        DownloadRequest.of(server.uri("/private.iso"), dest.resolve("private.iso"), sha256);
+    assertThatThrownBy(() -> downloader.download(anonymous, DownloadListener.NONE))
+        .isInstanceOfSatisfying(
+            DownloadException.class,
+            e -> assertThat(e.kind()).isEqualTo(DownloadException.Kind.HTTP_STATUS))
+        .hasMessageContaining("401");
+
+    int before = server.requests.size();
+    DownloadRequest req = anonymous.withCredentials("ironic", "s3:cr=t");
+    assertThat(req.toString()).doesNotContain("s3:cr=t");
+    DownloadResult r = downloader.download(req, DownloadListener.NONE);
+    assertThat(r.sha256()).isEqualTo(sha256);
+    assertThat(server.requests.size() - before).as("sent at once, no 401 round trip").isEqualTo(1);
+
+    // a redirect to another origin gets no credentials
+    try (ScriptedServer other = new ScriptedServer()) {
+      other.put("/elsewhere.iso", image, new ScriptedServer.Serve("\"v1\""));
+      server.put("/moved.iso", image, new ScriptedServer.Redirect(other.uri("/elsewhere.iso")));
+      downloader.download(
+          DownloadRequest.of(server.uri("/moved.iso"), dest.resolve("moved.iso"), sha256)
+              .withCredentials("ironic", "s3:cr=t"),
+          DownloadListener.NONE);
+      assertThat(server.requests.get(server.requests.size() - 1).getFirst("Authorization"))
+          .isEqualTo(authz);
+      assertThat(other.requests).hasSize(1);
+      assertThat(other.requests.get(0).getFirst("Authorization")).isNull();
+    }
+  }
+
+  @Test
   void givesUpAfterTheLastAttempt() throws Exception {
     server.put("/rhcos.iso", image, new ScriptedServer.Status(500));
     Events events = new Events();

@@ -31,6 +31,12 @@ final class ScriptedServer implements AutoCloseable {
   /** Answer with just a status. */
   record Status(int code) implements Step {}
 
+  /** Serve like {@link Serve} only with this exact {@code Authorization}; else 401 Basic. */
+  record Authenticated(String authorization, String etag) implements Step {}
+
+  /** Answer 302 to {@code location}. */
+  record Redirect(URI location) implements Step {}
+
   private final HttpServer server;
   private final Map<String, byte[]> files = new ConcurrentHashMap<>();
   private final Map<String, List<Step>> scripts = new ConcurrentHashMap<>();
@@ -79,6 +85,18 @@ final class ScriptedServer implements AutoCloseable {
       ex.close();
     } else if (step instanceof Serve s) {
       serve(ex, body, s.etag());
+    } else if (step instanceof Authenticated a) {
+      if (a.authorization().equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+        serve(ex, body, a.etag());
+      } else {
+        ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"images\"");
+        ex.sendResponseHeaders(401, -1);
+        ex.close();
+      }
+    } else if (step instanceof Redirect r) {
+      ex.getResponseHeaders().set("Location", r.location().toString());
+      ex.sendResponseHeaders(302, -1);
+      ex.close();
     }
   }
 
