@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Downloads run on the caller's thread (one per inserting machine, so systems never wait on each
- * other's downloads); two inserts of the same URL at once share one download.
+ * other's downloads); two inserts of the same URL at once share one download. InsertMedia's {@code
+ * UserName}/{@code Password} become HTTP Basic credentials for the image's origin only.
  */
 public final class MediaCache implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MediaCache.class);
@@ -112,11 +113,6 @@ public final class MediaCache implements AutoCloseable {
       LOG.info("redfish: {} is served here, used in place ({})", image.image(), own.get());
       return own.get();
     }
-    if (image.user().isPresent() || image.password().isPresent()) {
-      throw new IllegalArgumentException(
-          "fetching virtual media with UserName/Password is not supported yet: "
-              + "serve the image without authentication");
-    }
     Path target = dir.resolve(entryName(image.image()));
     CompletableFuture<Path> mine = new CompletableFuture<>();
     CompletableFuture<Path> running = inFlight.putIfAbsent(target, mine);
@@ -135,9 +131,11 @@ public final class MediaCache implements AutoCloseable {
     try {
       prepareDir();
       long t0 = System.nanoTime();
-      downloader()
-          .download(
-              new DownloadRequest(image.image(), target, Optional.empty()), DownloadListener.NONE);
+      DownloadRequest req = new DownloadRequest(image.image(), target, Optional.empty());
+      if (image.user().isPresent() || image.password().isPresent()) {
+        req = req.withCredentials(image.user().orElse(""), image.password().orElse(""));
+      }
+      downloader().download(req, DownloadListener.NONE);
       Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
       LOG.info(
           "redfish: fetched {} into {} in {} ms",
