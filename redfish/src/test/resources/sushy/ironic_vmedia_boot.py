@@ -2,6 +2,9 @@
 
 Usage: ironic_vmedia_boot.py BASE_URL USER PASSWORD SYSTEM_PATH IMAGE_URL
 With SUSHY_AUTH=basic it uses HTTP Basic only (what sushy falls back to without sessions).
+IMAGE_USER/IMAGE_PASSWORD go into InsertMedia as UserName/Password (an image server that wants
+credentials); with KEEP_MEDIA=1 the media stays inserted after power-on (for a VM that must still
+read it while it boots) instead of being ejected.
 Prints one JSON document describing what it saw; exits non-zero on any failure.
 """
 import json
@@ -58,7 +61,9 @@ def main():
     cd = cds[0]
     if cd.inserted:
         cd.eject_media()
-    cd.insert_media(image, inserted=True, write_protected=True)
+    cd.insert_media(image, inserted=True, write_protected=True,
+                    username=os.environ.get("IMAGE_USER"),
+                    password=os.environ.get("IMAGE_PASSWORD"))
     cd.refresh()
     seen["inserted"] = cd.inserted
     seen["image"] = cd.image
@@ -76,9 +81,10 @@ def main():
         str(system.boot.target), str(system.boot.enabled), str(system.boot.mode)]
 
     # Clean up as Ironic does after deployment: eject.
-    cd.eject_media()
-    cd.refresh()
-    seen["inserted_after_eject"] = cd.inserted
+    if os.environ.get("KEEP_MEDIA") != "1":
+        cd.eject_media()
+        cd.refresh()
+        seen["inserted_after_eject"] = cd.inserted
 
     # An unknown system is a ResourceNotFoundError, not a crash.
     try:

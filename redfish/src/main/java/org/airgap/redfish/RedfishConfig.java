@@ -14,7 +14,7 @@ import org.airgap.redfish.driver.Machine;
  *
  * @param listen addresses to bind (port 0: any free port)
  * @param tls HTTPS when present
- * @param driver the machine backend: {@code memory} (libvirt arrives with part 2)
+ * @param driver the machine backend: {@code memory} or {@code libvirt}
  * @param machines the machines of the memory backend (names and UUIDs unique)
  * @param sessionTimeout a session token unused this long expires
  * @param powerDelay how long the memory backend takes to power on or shut down gracefully

@@ -342,6 +342,15 @@ public final class DomainXml {
    * @return the CD drive's XML, for a live update of a running domain
    */
   public String setCdrom(Optional<String> file, Optional<Media> media) {
+    return setCdrom(file, media, true);
+  }
+
+  /**
+   * As {@link #setCdrom(Optional, Optional)}; {@code dacLabel} false leaves the source without a
+   * DAC {@code <seclabel>}, for a hypervisor with no DAC security driver ({@code qemu:///session},
+   * where libvirt refuses to start a domain that names one).
+   */
+  public String setCdrom(Optional<String> file, Optional<Media> media, boolean dacLabel) {
     Element d =
         cdrom()
             .orElseThrow(
@@ -356,10 +365,12 @@ public final class DomainXml {
     if (file.isPresent()) {
       src = doc.createElement("source");
       src.setAttribute("file", file.get());
-      Element label = doc.createElement("seclabel");
-      label.setAttribute("model", "dac");
-      label.setAttribute("relabel", "no");
-      src.appendChild(label);
+      if (dacLabel) {
+        Element label = doc.createElement("seclabel");
+        label.setAttribute("model", "dac");
+        label.setAttribute("relabel", "no");
+        src.appendChild(label);
+      }
       Node driver = child(d, "driver");
       d.insertBefore(src, driver == null ? d.getFirstChild() : driver.getNextSibling());
     }

@@ -79,6 +79,7 @@ public final class LibvirtDriver implements MachineDriver {
   private final ReentrantLock listing = new ReentrantLock();
   private volatile Snapshot snapshot;
   private volatile Connect conn;
+  private volatile Boolean dac;
   private volatile boolean closed;
 
   /**
@@ -277,7 +278,7 @@ public final class LibvirtDriver implements MachineDriver {
                       }
                       case FORCE_OFF -> {
                         if (on) {
-                          d.destroy();
+                          destroy(d);
                         }
                       }
                       case GRACEFUL_SHUTDOWN -> {
@@ -294,7 +295,7 @@ public final class LibvirtDriver implements MachineDriver {
                       }
                       case FORCE_RESTART -> {
                         if (on) {
-                          d.destroy();
+                          destroy(d);
                         }
                         start(c, d, machine);
                       }
@@ -319,6 +320,22 @@ public final class LibvirtDriver implements MachineDriver {
                     d.free();
                   }
                 }));
+  }
+
+  /**
+   * Destroys a domain seen running; one that stopped meanwhile (the guest powered off, or libvirtd
+   * gave up reattaching it after a restart) is fine: it is off, as asked.
+   */
+  private static void destroy(Domain d) throws LibvirtException {
+    try {
+      d.destroy();
+    } catch (LibvirtException e) {
+      if (e.getError() == null
+          || e.getError().getCode() != ErrorNumber.VIR_ERR_OPERATION_INVALID
+          || d.isActive() == 1) {
+        throw e;
+      }
+    }
   }
 
   /** Starts the domain and consumes a Once override (under the machine's lock). */
@@ -425,7 +442,7 @@ public final class LibvirtDriver implements MachineDriver {
                       try {
                         DomainXml x = DomainXml.parse(d.getXMLDesc(XML_INACTIVE));
                         Optional<String> before = x.cdromFile();
-                        String device = x.setCdrom(file, media);
+                        String device = x.setCdrom(file, media, dac(c));
                         if (d.isActive() == 1) {
                           d.updateDeviceFlags(device, AFFECT_LIVE | DEVICE_FORCE);
                         }
@@ -461,6 +478,17 @@ public final class LibvirtDriver implements MachineDriver {
         cache.release(Path.of(path));
       }
     }
+  }
+
+  /** Whether the hypervisor has libvirt's DAC security driver (not so in session mode). */
+  private boolean dac(Connect c) throws LibvirtException {
+    Boolean known = dac;
+    if (known == null) {
+      String caps = c.getCapabilities();
+      known = caps.contains("<model>dac</model>");
+      dac = known;
+    }
+    return known;
   }
 
   private DomainXml persistent(Machine machine) {
@@ -552,7 +580,7 @@ public final class LibvirtDriver implements MachineDriver {
     if (d.isActive() == 1 && x.pendingRun().equals(Optional.of(d.getID()))) {
       LOG.info(
           "libvirt: {} rebooted after a Once boot: restarting it without the override", m.name());
-      d.destroy();
+      destroy(d);
       start(c, d, m);
     }
   }
@@ -688,6 +716,7 @@ public final class LibvirtDriver implements MachineDriver {
     c.addRebootListener(reboot);
     conn = c;
     snapshot = null;
+    dac = null;
     return c;
   }
 
