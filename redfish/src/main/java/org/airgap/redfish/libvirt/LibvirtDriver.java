@@ -354,11 +354,12 @@ public final class LibvirtDriver implements MachineDriver {
       x.clearPendingRun();
     }
     Boot.Target used = x.consumeOnce(d.getID());
-    if (before.enabled() == Boot.Enabled.ONCE || pending) {
-      c.domainDefineXML(x.xml());
-    }
+    // noted before the override reads Disabled: a reader who sees it consumed sees what booted
     if (ours || before.enabled() == Boot.Enabled.ONCE) {
       lastBoot.put(m.name(), used);
+    }
+    if (before.enabled() == Boot.Enabled.ONCE || pending) {
+      c.domainDefineXML(x.xml());
     }
     if (before.enabled() == Boot.Enabled.ONCE) {
       LOG.info("libvirt: {} booted its Once override ({}); reverted", m.name(), used.redfish());
@@ -581,7 +582,24 @@ public final class LibvirtDriver implements MachineDriver {
       LOG.info(
           "libvirt: {} rebooted after a Once boot: restarting it without the override", m.name());
       destroy(d);
-      start(c, d, m);
+      // the guest is off now: it must come back, or an installer waits forever
+      for (int attempt = 1; ; attempt++) {
+        try {
+          start(c, d, m);
+          return;
+        } catch (LibvirtException e) {
+          if (attempt == 3 || d.isActive() == 1) {
+            throw e;
+          }
+          LOG.warn("libvirt: restarting {} failed ({}), trying again", m.name(), e.getMessage());
+          try {
+            Thread.sleep(1000);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw e;
+          }
+        }
+      }
     }
   }
 

@@ -238,7 +238,7 @@ class LibvirtBootTest {
     // the CD prints its marker and reboots the guest; the reboot must not boot the CD again
     List<BootMedia.Boot> boots = BootMedia.awaitBoots(serial("once-0"), 2, BOOT);
     assertThat(boots)
-        .as(sandbox.logTail())
+        .as(sandbox.logTail("once-0"))
         .startsWith(new BootMedia.Boot("cd-reboot", "pc"), new BootMedia.Boot("disk", "pc"));
     sleep(2000);
     assertThat(BootMedia.boots(serial("once-0")))
@@ -337,7 +337,7 @@ class LibvirtBootTest {
       assertThat(secured.seenAuthorization).contains(basic("ironic", "pa:ss"));
 
       assertThat(BootMedia.awaitBoots(serial("sushy-0"), 1, BOOT))
-          .as(sandbox.logTail())
+          .as(sandbox.logTail("sushy-0"))
           .containsExactly(new BootMedia.Boot("cd-a", "efi"));
       assertThat(liveXml(m, true)).contains("firmware='efi'");
     }
@@ -359,7 +359,7 @@ class LibvirtBootTest {
     assertThat(sandbox.libvirtdPid()).isNotEqualTo(before);
 
     assertThat(driver.state(m).power())
-        .as("the VM outlived libvirtd" + sandbox.logTail())
+        .as("the VM outlived libvirtd" + sandbox.logTail("reconnect-0"))
         .isEqualTo(PowerState.ON);
     driver.reset(m, ResetType.FORCE_OFF);
     awaitPower(m, PowerState.OFF);

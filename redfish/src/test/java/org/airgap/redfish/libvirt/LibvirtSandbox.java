@@ -280,6 +280,16 @@ public final class LibvirtSandbox implements AutoCloseable {
     return "\n--- libvirtd log (tail) ---\n" + log.substring(Math.max(0, log.length() - 3000));
   }
 
+  /** libvirtd's log tail and the tail of qemu's log for one domain, for failure messages. */
+  public String logTail(String domain) {
+    String log = read(dir.resolve("cache/libvirt/qemu/log/" + domain + ".log"));
+    return logTail()
+        + "\n--- qemu log of "
+        + domain
+        + " (tail) ---\n"
+        + log.substring(Math.max(0, log.length() - 3000));
+  }
+
   private static String read(Path p) {
     try {
       return Files.exists(p) ? Files.readString(p) : "";
