@@ -260,9 +260,17 @@ public final class Netns implements AutoCloseable {
           s,
           "#!/bin/sh\n"
               + "# Records the event; never touches the host (runs inside the client namespace).\n"
-              + "{ echo \"=== $1 $reason\"; env | sort; } >> "
+              // one block per event, appended with one write: a reader that sees the event's
+              // marker sees its variables too
+              + "{ echo \"=== $1 $reason\"; env | sort; } > "
               + log
-              + "\n"
+              + ".$$ && cat "
+              + log
+              + ".$$ >> "
+              + log
+              + " && rm -f "
+              + log
+              + ".$$\n"
               + onBound
               + "\nexit 0\n");
       s.toFile().setExecutable(true);
