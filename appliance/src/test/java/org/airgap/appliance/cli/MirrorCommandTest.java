@@ -272,6 +272,34 @@ class MirrorCommandTest {
       assertThat(res.resolve("itms-oc-mirror.yaml")).exists();
       assertThat(org.airgap.appliance.cluster.ManifestValidator.validate(res)).isEmpty();
 
+      // fully disconnected: to disk with the configuration, then from disk without it
+      Path archive = dir.resolve("isc-archive");
+      Run save =
+          run(
+              "-c",
+              isc.toString(),
+              "--to",
+              "file://" + archive,
+              "--tls-verify=false",
+              "--src-creds",
+              "u:pw");
+      assertThat(save.code()).as(save.err()).isZero();
+      assertThat(archive.resolve("working-dir/imageset.json")).exists();
+      Run load =
+          run(
+              "--from",
+              "file://" + archive,
+              "--to",
+              hostPort(dst) + "/site",
+              "--tls-verify=false",
+              "--dest-creds",
+              "u:pw");
+      assertThat(load.code()).as(load.err()).isZero();
+      Path res2 = archive.resolve("working-dir/cluster-resources");
+      for (String f : List.of("idms-oc-mirror.yaml", "itms-oc-mirror.yaml", "registries.conf")) {
+        assertThat(Files.readString(res2.resolve(f))).isEqualTo(Files.readString(res.resolve(f)));
+      }
+
       Files.writeString(
           isc,
           "apiVersion: mirror.openshift.io/v2alpha1\nkind: ImageSetConfiguration\n"

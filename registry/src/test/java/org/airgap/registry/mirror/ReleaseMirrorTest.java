@@ -167,6 +167,36 @@ class ReleaseMirrorTest {
                 + "-1: "
                 + Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}))
         .contains("-2: " + Base64.getEncoder().encodeToString(new byte[] {6}));
+
+    // the same through a disk archive into another prefix: the same resources, prefix aside
+    Path archive = dir.resolve("archive");
+    String isc =
+        isc(
+            "    graph: true\n    kubeVirtContainer: true\n    channels:\n"
+                + "    - name: candidate-4.18\n      minVersion: 4.18.2\n      type: ocp\n");
+    try (RegistryClient c = client();
+        Mirror m = new Mirror(c, MirrorTestSupport.mirrorOptions(), MirrorListener.none())) {
+      ImageSetMirror.Result d =
+          new ImageSetMirror(c, m, MirrorListener.none())
+              .toDisk(ImageSetConfig.parse("isc.yaml", isc), inputs, archive);
+      assertThat(d.summary().ok()).as(d.summary().images().toString()).isTrue();
+      assertThat(d.plan()).isEqualTo(r.plan());
+    }
+    try (RegistryClient c = new RegistryClient(MirrorTestSupport.options(dst));
+        Mirror m = new Mirror(c, MirrorTestSupport.mirrorOptions(), MirrorListener.none())) {
+      ImageSetMirror.Result back =
+          new ImageSetMirror(c, m, MirrorListener.none())
+              .fromDisk(
+                  archive, RegistryTarget.parse(dst.hostPort() + "/viadisk"), Optional.empty());
+      assertThat(back.summary().ok()).as(back.summary().images().toString()).isTrue();
+    }
+    assertThat(out.raw("viadisk/" + FakeReleases.RELEASE_REPO, "4.18.3-x86_64"))
+        .isEqualTo(out.raw(repo, "4.18.3-x86_64"));
+    java.util.Map<String, String> direct = ImageSetMirrorTest.files(res);
+    java.util.Map<String, String> viaDisk = new java.util.TreeMap<>();
+    ImageSetMirrorTest.files(ClusterResources.dir(archive))
+        .forEach((k, v) -> viaDisk.put(k, v.replace("/viadisk/", "/mirror/")));
+    assertThat(viaDisk).isEqualTo(direct);
   }
 
   @Test
