@@ -69,12 +69,53 @@ public final class CatalogImage {
       List<Descriptor> layers,
       List<Boolean> catalogLayers,
       String configsDir,
-      FileBasedCatalog catalog) {}
+      Map<String, Path> files,
+      Path spill,
+      FileBasedCatalog catalog)
+      implements AutoCloseable {
+
+    /**
+     * The catalog parsed again with full objects for {@code full} packages (the others' bundles
+     * lose their heavy {@code olm.bundle.object} and {@code olm.csv.metadata} properties).
+     */
+    public Read withFull(java.util.function.Predicate<String> full) {
+      return new Read(
+          manifest,
+          config,
+          layers,
+          catalogLayers,
+          configsDir,
+          files,
+          spill,
+          FileBasedCatalog.parse(spill.toString(), files, full));
+    }
+
+    /** Removes the spilled catalog files. */
+    @Override
+    public void close() {
+      try {
+        deleteTree(spill);
+      } catch (IOException e) {
+        // a temp folder left behind
+      }
+    }
+  }
 
   private CatalogImage() {}
 
-  /** Reads the catalog image {@code reference} of {@code content}. */
+  /** Reads the catalog image {@code reference} of {@code content}, every object in full. */
   public static Read read(ImageContent content, String reference) {
+    return read(content, reference, pkg -> true);
+  }
+
+  /**
+   * Reads the catalog image {@code reference} of {@code content}: the configs files are spilled to
+   * a temp folder (closing the result removes it) and parsed one object at a time, bundles of
+   * packages {@code full} does not accept without their heavy properties, so that a catalog of
+   * hundreds of packages need not fit in the heap.
+   */
+  public static Read read(
+      ImageContent content, String reference, java.util.function.Predicate<String> full) {
     String where = content.where() + ":" + reference;
     ManifestBlob top =
         content
@@ -122,75 +163,98 @@ public final class CatalogImage {
     String configsDir = label;
     List<Descriptor> layers = m.blobs().subList(1, m.blobs().size());
     List<Boolean> catalogOnly = new ArrayList<>();
-    Map<String, byte[]> files = new TreeMap<>();
+    Map<String, Path> files = new TreeMap<>();
     String prefix = configsDir + "/";
-    for (Descriptor layer : layers) {
-      Map<String, byte[]> added = new HashMap<>();
-      List<String> removed = new ArrayList<>();
-      boolean[] onlyCatalog = {true};
-      try (InputStream in = content.blob(layer.digest())) {
-        LayerFiles.read(
-            in,
-            where + ": layer " + layer.digest(),
-            (path, entry, data) -> {
-              String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-              boolean inConfigs = p.equals(configsDir) || p.startsWith(prefix);
-              boolean inCache =
-                  p.equals("tmp/cache") || p.startsWith("tmp/cache/") || p.equals("tmp/.wh.cache");
-              boolean parent = p.isEmpty() || p.equals("tmp") || configsDir.startsWith(p + "/");
-              if (!inConfigs && !inCache && !parent) {
-                onlyCatalog[0] = false;
-              }
-              String name = p.substring(p.lastIndexOf('/') + 1);
-              String dir = p.contains("/") ? p.substring(0, p.lastIndexOf('/')) : "";
-              if (name.equals(".wh..wh..opq")) {
-                removed.add(dir + "/");
-              } else if (name.startsWith(".wh.")) {
-                removed.add((dir.isEmpty() ? "" : dir + "/") + name.substring(4));
-              } else if (inConfigs && entry.isFile()) {
-                added.put(p.substring(prefix.length()), data.readAllBytes());
-              }
-              return true;
-            });
-      } catch (IOException e) {
-        throw new MirrorException(
-            MirrorException.Kind.UNREACHABLE, where + ": layer " + layer.digest() + ": " + e, e);
-      }
-      for (String r : removed) {
-        String rel;
-        if (r.equals(prefix)
-            || (r + "/").equals(prefix)
-            || prefix.startsWith(r.endsWith("/") ? r : r + "/")) {
-          rel = "";
-        } else if (r.startsWith(prefix)) {
-          rel = r.substring(prefix.length());
-        } else {
-          continue;
-        }
-        String gone = rel;
-        files
-            .keySet()
-            .removeIf(
-                k ->
-                    gone.isEmpty()
-                        || k.equals(gone)
-                        || k.startsWith(gone.endsWith("/") ? gone : gone + "/"));
-      }
-      files.putAll(added);
-      catalogOnly.add(onlyCatalog[0]);
-    }
-    if (files.isEmpty()) {
+    Path spill;
+    try {
+      spill = Files.createTempDirectory("airgap-catalog-");
+    } catch (IOException e) {
       throw new MirrorException(
-          MirrorException.Kind.PROTOCOL,
-          where + ": not a file-based catalog: nothing under /" + configsDir);
+          MirrorException.Kind.LOCAL_IO, where + ": cannot create a temp folder: " + e, e);
     }
-    return new Read(
-        image,
-        config,
-        List.copyOf(layers),
-        catalogOnly,
-        configsDir,
-        FileBasedCatalog.parse(where, files));
+    int[] counter = {0};
+    try {
+      for (Descriptor layer : layers) {
+        Map<String, Path> added = new HashMap<>();
+        List<String> removed = new ArrayList<>();
+        boolean[] onlyCatalog = {true};
+        try (InputStream in = content.blob(layer.digest())) {
+          LayerFiles.read(
+              in,
+              where + ": layer " + layer.digest(),
+              (path, entry, data) -> {
+                String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+                boolean inConfigs = p.equals(configsDir) || p.startsWith(prefix);
+                boolean inCache =
+                    p.equals("tmp/cache")
+                        || p.startsWith("tmp/cache/")
+                        || p.equals("tmp/.wh.cache");
+                boolean parent = p.isEmpty() || p.equals("tmp") || configsDir.startsWith(p + "/");
+                if (!inConfigs && !inCache && !parent) {
+                  onlyCatalog[0] = false;
+                }
+                String name = p.substring(p.lastIndexOf('/') + 1);
+                String dir = p.contains("/") ? p.substring(0, p.lastIndexOf('/')) : "";
+                if (name.equals(".wh..wh..opq")) {
+                  removed.add(dir + "/");
+                } else if (name.startsWith(".wh.")) {
+                  removed.add((dir.isEmpty() ? "" : dir + "/") + name.substring(4));
+                } else if (inConfigs && entry.isFile()) {
+                  Path f = spill.resolve("f" + counter[0]++);
+                  Files.copy(data, f);
+                  added.put(p.substring(prefix.length()), f);
+                }
+                return true;
+              });
+        } catch (IOException e) {
+          throw new MirrorException(
+              MirrorException.Kind.UNREACHABLE, where + ": layer " + layer.digest() + ": " + e, e);
+        }
+        for (String r : removed) {
+          String rel;
+          if (r.equals(prefix)
+              || (r + "/").equals(prefix)
+              || prefix.startsWith(r.endsWith("/") ? r : r + "/")) {
+            rel = "";
+          } else if (r.startsWith(prefix)) {
+            rel = r.substring(prefix.length());
+          } else {
+            continue;
+          }
+          String gone = rel;
+          files
+              .keySet()
+              .removeIf(
+                  k ->
+                      gone.isEmpty()
+                          || k.equals(gone)
+                          || k.startsWith(gone.endsWith("/") ? gone : gone + "/"));
+        }
+        files.putAll(added);
+        catalogOnly.add(onlyCatalog[0]);
+      }
+      if (files.isEmpty()) {
+        throw new MirrorException(
+            MirrorException.Kind.PROTOCOL,
+            where + ": not a file-based catalog: nothing under /" + configsDir);
+      }
+      return new Read(
+          image,
+          config,
+          List.copyOf(layers),
+          catalogOnly,
+          configsDir,
+          Map.copyOf(files),
+          spill,
+          FileBasedCatalog.parse(where, files, full));
+    } catch (RuntimeException e) {
+      try {
+        deleteTree(spill);
+      } catch (IOException ignored) {
+        // a temp folder left behind
+      }
+      throw e;
+    }
   }
 
   private static Manifest parse(String where, ManifestBlob b) {

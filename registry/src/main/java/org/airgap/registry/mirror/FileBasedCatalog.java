@@ -40,13 +40,24 @@ public record FileBasedCatalog(
     others = new TreeMap<>(others);
   }
 
-  /** Reads the objects of a set of files (path → bytes); {@code where} names the catalog. */
-  public static FileBasedCatalog parse(String where, Map<String, byte[]> files) {
+  /** Bundle properties that carry whole manifests: dropped from bundles not read in full. */
+  static final java.util.Set<String> HEAVY =
+      java.util.Set.of("olm.bundle.object", "olm.csv.metadata");
+
+  /**
+   * Reads the objects of a set of files (relative path → file), one object at a time; bundles of
+   * packages that {@code full} does not accept lose their {@link #HEAVY} properties (what is left
+   * is enough to resolve dependencies). {@code where} names the catalog in errors.
+   */
+  public static FileBasedCatalog parse(
+      String where,
+      Map<String, java.nio.file.Path> files,
+      java.util.function.Predicate<String> full) {
     Map<String, ObjectNode> packages = new TreeMap<>();
     Map<String, List<ObjectNode>> channels = new TreeMap<>();
     Map<String, List<ObjectNode>> bundles = new TreeMap<>();
     Map<String, List<ObjectNode>> others = new TreeMap<>();
-    for (Map.Entry<String, byte[]> f : new TreeMap<>(files).entrySet()) {
+    for (Map.Entry<String, java.nio.file.Path> f : new TreeMap<>(files).entrySet()) {
       String name = f.getKey();
       boolean json = name.endsWith(".json");
       boolean yaml = name.endsWith(".yaml") || name.endsWith(".yml");
@@ -54,7 +65,9 @@ public record FileBasedCatalog(
         continue;
       }
       ObjectMapper m = json ? JSON : YAML;
-      try (MappingIterator<JsonNode> it = m.readerFor(JsonNode.class).readValues(f.getValue())) {
+      try (java.io.InputStream in =
+              new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(f.getValue()));
+          MappingIterator<JsonNode> it = m.readerFor(JsonNode.class).readValues(in)) {
         while (it.hasNextValue()) {
           JsonNode n = it.nextValue();
           if (n == null || n.isNull() || n.isMissingNode()) {
@@ -69,10 +82,24 @@ public record FileBasedCatalog(
             case "olm.package" -> packages.put(o.path("name").asText(), o);
             case "olm.channel" ->
                 channels.computeIfAbsent(o.path("package").asText(), k -> new ArrayList<>()).add(o);
-            case "olm.bundle" ->
-                bundles.computeIfAbsent(o.path("package").asText(), k -> new ArrayList<>()).add(o);
-            default ->
-                others.computeIfAbsent(o.path("package").asText(""), k -> new ArrayList<>()).add(o);
+            case "olm.bundle" -> {
+              String pkg = o.path("package").asText();
+              if (!full.test(pkg) && o.path("properties").isArray()) {
+                java.util.Iterator<JsonNode> props = o.path("properties").elements();
+                while (props.hasNext()) {
+                  if (HEAVY.contains(props.next().path("type").asText())) {
+                    props.remove();
+                  }
+                }
+              }
+              bundles.computeIfAbsent(pkg, k -> new ArrayList<>()).add(o);
+            }
+            default -> {
+              String pkg = o.path("package").asText("");
+              if (pkg.isEmpty() || full.test(pkg)) {
+                others.computeIfAbsent(pkg, k -> new ArrayList<>()).add(o);
+              }
+            }
           }
         }
       } catch (IOException | RuntimeException e) {

@@ -56,27 +56,44 @@ public final class ImageSetMirror {
     List<ImageSetPlan.Catalog> catalogs = new ArrayList<>();
     for (ImageSetConfig.OperatorSpec o : isc.operators()) {
       ImageRef ref = ImageRef.parse(o.catalog());
-      CatalogImage.Read read =
+      java.util.Set<String> selected = new java.util.HashSet<>();
+      o.packages().forEach(p -> selected.add(p.name()));
+      Mirror.Built b;
+      FileBasedCatalog filtered;
+      CatalogImage.Read first =
           CatalogImage.read(
-              ImageContent.http(client, ref.registry(), ref.repository()), ref.reference());
-      FileBasedCatalog filtered = CatalogFilter.filter(read.catalog(), o, listener::note);
-      images.addAll(filtered.images());
-      RepoName repo = RepoName.parse(o.targetCatalog().orElse(ref.repository().value()));
-      Tag tag =
-          o.targetTag()
-              .map(Tag::parse)
-              .orElse(ref.tag().orElseGet(() -> ImagePlan.derivedTag(read.manifest().digest())));
-      ImageRef base =
-          new ImageRef(ref.registry(), ref.repository(), Optional.empty(), Optional.empty());
-      Mirror.Built b =
-          CatalogImage.build(
-              o.catalog(),
-              read,
-              filtered,
-              repo,
-              tag,
-              d -> BlobSource.registry(client, base, d),
-              Path.of(System.getProperty("java.io.tmpdir")));
+              ImageContent.http(client, ref.registry(), ref.repository()),
+              ref.reference(),
+              pkg -> selected.isEmpty() || selected.contains(pkg));
+      try (CatalogImage.Read r0 = first) {
+        CatalogImage.Read read = r0;
+        filtered = CatalogFilter.filter(read.catalog(), o, listener::note);
+        if (!selected.isEmpty() && !selected.containsAll(filtered.packages().keySet())) {
+          // dependencies were resolved on slim bundles: read their packages in full, filter again
+          java.util.Set<String> all = java.util.Set.copyOf(filtered.packages().keySet());
+          read = read.withFull(all::contains);
+          filtered = CatalogFilter.filter(read.catalog(), o, n -> {});
+        }
+        images.addAll(filtered.images());
+        RepoName repo = RepoName.parse(o.targetCatalog().orElse(ref.repository().value()));
+        Tag tag =
+            o.targetTag()
+                .map(Tag::parse)
+                .orElse(ref.tag().orElseGet(() -> ImagePlan.derivedTag(r0.manifest().digest())));
+        ImageRef base =
+            new ImageRef(ref.registry(), ref.repository(), Optional.empty(), Optional.empty());
+        b =
+            CatalogImage.build(
+                o.catalog(),
+                read,
+                filtered,
+                repo,
+                tag,
+                d -> BlobSource.registry(client, base, d),
+                Path.of(System.getProperty("java.io.tmpdir")));
+      }
+      RepoName repo = b.plan().repository();
+      Tag tag = b.plan().tags().get(0);
       built.add(b);
       catalogs.add(
           new ImageSetPlan.Catalog(
@@ -222,33 +239,33 @@ public final class ImageSetMirror {
   /** Releases already in a registry: tags {@code VERSION-x86_64} (or {@code VERSION}) in range. */
   private List<ImageRef> presentReleases(ImageRef repo, ImageSetConfig.ChannelSpec c) {
     record Found(Semver version, String tag) {}
-    List<Found> all = new ArrayList<>();
+    java.util.Map<Semver, Found> byVersion = new java.util.TreeMap<>();
+    Optional<String> minor = channelMinor(c.name());
     for (String t : tags(repo)) {
-      String v = t.endsWith("-x86_64") ? t.substring(0, t.length() - "-x86_64".length()) : t;
-      if (t.contains("-")
-          && !t.endsWith("-x86_64")
-          && Semver.tryParse(v).map(x -> x.pre().isEmpty()).orElse(false)) {
-        continue; // another architecture's tag
+      boolean x86 = t.endsWith("-x86_64");
+      String v = x86 ? t.substring(0, t.length() - "-x86_64".length()) : t;
+      if (!x86 && OTHER_ARCHES.matcher(t).find()) {
+        continue; // another architecture's payload
       }
-      Semver.tryParse(v)
-          .filter(
-              x ->
-                  channelMinor(c.name())
-                      .map(m -> m.equals(x.major() + "." + x.minor()))
-                      .orElse(true))
-          .ifPresent(x -> all.add(new Found(x, t)));
+      Optional<Semver> sv = Semver.tryParse(v);
+      if (sv.isEmpty()
+          || minor.map(m -> !m.equals(sv.get().major() + "." + sv.get().minor())).orElse(false)) {
+        continue;
+      }
+      Found f = new Found(sv.get(), t);
+      // VERSION-x86_64 wins over a bare VERSION tag of the same release
+      byVersion.merge(sv.get(), f, (a, b) -> a.tag().endsWith("-x86_64") ? a : b);
     }
-    all.sort(java.util.Comparator.comparing(Found::version));
+    List<Found> all = new ArrayList<>(byVersion.values());
+    ImageRef bare =
+        new ImageRef(repo.registry(), repo.repository(), Optional.empty(), Optional.empty());
     return UpdateGraph.pick(all, Found::version, c).stream()
-        .map(
-            f ->
-                withTag(
-                    new ImageRef(
-                            repo.registry(), repo.repository(), Optional.empty(), Optional.empty())
-                        .in(repo.registry(), repo.repository()),
-                    f.tag()))
+        .map(f -> withTag(bare, f.tag()))
         .toList();
   }
+
+  private static final java.util.regex.Pattern OTHER_ARCHES =
+      java.util.regex.Pattern.compile("-(aarch64|arm64|ppc64le|s390x|multi)$");
 
   /** {@code 4.18} of a channel named {@code stable-4.18}. */
   private static Optional<String> channelMinor(String channel) {

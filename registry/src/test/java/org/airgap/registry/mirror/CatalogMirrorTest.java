@@ -79,7 +79,27 @@ class CatalogMirrorTest {
           CatalogImage.read(
               ImageContent.http(c, src.hostPort(), RepoName.parse(FakeCatalog.REPO)),
               FakeCatalog.TAG);
+      // read with only alpha in full: the others' bundles lose their bundle objects
+      try (CatalogImage.Read slim =
+          CatalogImage.read(
+              ImageContent.http(c, src.hostPort(), RepoName.parse(FakeCatalog.REPO)),
+              FakeCatalog.TAG,
+              "alpha"::equals)) {
+        assertThat(slim.catalog().bundle("alpha", "alpha.v1.0.0").orElseThrow().toString())
+            .contains("olm.bundle.object");
+        assertThat(slim.catalog().bundle("gamma", "gamma.v3.0.0").orElseThrow().toString())
+            .doesNotContain("olm.bundle.object")
+            .contains("olm.package");
+        assertThat(
+                slim.withFull(p -> true)
+                    .catalog()
+                    .bundle("gamma", "gamma.v3.0.0")
+                    .orElseThrow()
+                    .toString())
+            .contains("olm.bundle.object");
+      }
     }
+    read.close();
     assertThat(read.catalog().packages()).containsOnlyKeys("alpha", "beta", "gamma");
     assertThat(read.catalogLayers()).containsExactly(false, true);
     ImageSetConfig.OperatorSpec spec = ImageSetConfig.parse("isc.yaml", isc()).operators().get(0);
@@ -169,6 +189,10 @@ class CatalogMirrorTest {
     }
     assertThat(back.manifest().digest().toString()).isEqualTo(built.digest());
     assertThat(back.catalog().packages()).containsOnlyKeys("alpha", "beta", "gamma");
+    back.close();
+    assertThat(back.catalog().bundle("gamma", "gamma.v3.1.0").orElseThrow().toString())
+        .as("a dependency's bundle is written in full")
+        .contains("olm.bundle.object");
     assertThat(bundlesByPackage(back.catalog()).get("alpha"))
         .containsExactly("alpha.v1.1.0", "alpha.v1.2.0");
     assertThat(back.layers()).hasSize(2);

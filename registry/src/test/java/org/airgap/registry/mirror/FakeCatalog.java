@@ -78,6 +78,10 @@ final class FakeCatalog {
                     + v
                     + "\"}}"
                     + req
+                    + ",{\"type\":\"olm.bundle.object\",\"value\":{\"data\":\""
+                    + java.util.Base64.getEncoder()
+                        .encodeToString(name.getBytes(StandardCharsets.UTF_8))
+                    + "\"}}"
                     + "],\"relatedImages\":[{\"name\":\"operator\",\"image\":\""
                     + oref
                     + "\"},{\"name\":\"bundle\",\"image\":\""

@@ -201,6 +201,9 @@ class ReleaseMirrorTest {
 
   @Test
   void channelsFromTheTagsPresentAndAReleaseByTag() throws Exception {
+    // another architecture's tag in range is not an x86_64 release
+    MirrorTestSupport.images(src)
+        .push(FakeReleases.RELEASE_REPO, Optional.of("4.18.2-aarch64"), 77, "arm64", 100);
     ImageSetInputs inputs =
         ImageSetInputs.none()
             .withReleaseRepository(src.hostPort() + "/" + FakeReleases.RELEASE_REPO);
