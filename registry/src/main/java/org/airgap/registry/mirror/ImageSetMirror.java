@@ -167,8 +167,12 @@ public final class ImageSetMirror {
       }
       wanted.addAll(found);
     }
+    Set<org.airgap.registry.api.Digest> seen = new java.util.HashSet<>();
     for (ImageRef r : wanted) {
       ReleasePayload payload = ReleasePayload.read(client, r);
+      if (!seen.add(payload.digest())) {
+        continue; // named by release and by a channel
+      }
       ImageRef byDigest =
           new ImageRef(r.registry(), r.repository(), r.tag(), Optional.of(payload.digest()));
       images.add(byDigest.toString());
@@ -357,9 +361,5 @@ public final class ImageSetMirror {
             ? ClusterResources.write(ClusterResources.dir(results.orElse(dir)), plan.get(), to)
             : List.of();
     return new Result(s, plan.orElse(ImageSetPlan.empty()), written);
-  }
-
-  RegistryClient client() {
-    return client;
   }
 }

@@ -214,7 +214,7 @@ class ReleaseMirrorTest {
                     + src.hostPort()
                     + "/"
                     + FakeReleases.RELEASE_REPO
-                    + ":4.18.3-x86_64\n    channels:\n    - name: stable-4.18\n"
+                    + ":4.18.2-x86_64\n    channels:\n    - name: stable-4.18\n"
                     + "      minVersion: 4.18.1\n      maxVersion: 4.18.2\n"),
             inputs,
             dst.hostPort() + "/tags",
@@ -222,14 +222,15 @@ class ReleaseMirrorTest {
     assertThat(r.summary().ok()).as(r.summary().images().toString()).isTrue();
     assertThat(r.plan().releases())
         .extracting(ImageSetPlan.Release::version)
-        .containsExactly("4.18.3", "4.18.1", "4.18.2");
+        .as("4.18.2, named by release and by the channel, once")
+        .containsExactly("4.18.2", "4.18.1");
     assertThat(r.plan().images())
         .contains(
             src.hostPort()
                 + "/"
                 + FakeReleases.RELEASE_REPO
-                + ":4.18.3-x86_64@"
-                + rel.payloads.get("4.18.3"));
+                + ":4.18.2-x86_64@"
+                + rel.payloads.get("4.18.2"));
     // a release by tag is still written to the IDMS: it is mirrored by digest
     assertThat(ClusterResources.dir(dir.resolve("ws-tags")).resolve("itms-oc-mirror.yaml"))
         .doesNotExist();
