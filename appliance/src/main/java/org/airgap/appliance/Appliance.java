@@ -109,10 +109,14 @@ public final class Appliance implements AutoCloseable {
     return java.util.Optional.ofNullable(generatedPassword);
   }
 
-  /** Whether every enabled service is running. */
+  /**
+   * Whether every enabled service is running and able to serve (the registry's storage answers).
+   */
   public boolean ready() {
     List<ManagedService> all = services;
-    return !all.isEmpty() && all.stream().allMatch(s -> state(s.name()) == ServiceState.RUNNING);
+    return !all.isEmpty()
+        && all.stream()
+            .allMatch(s -> state(s.name()) == ServiceState.RUNNING && s.notReady().isEmpty());
   }
 
   public ManagedService service(String name) {

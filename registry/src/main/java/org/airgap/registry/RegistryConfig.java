@@ -9,16 +9,28 @@ import javax.net.ssl.SSLContext;
 
 /**
  * What the registry needs: listen addresses, TLS (empty: plain HTTP), its storage folder, whether
- * anonymous pulls are allowed, and the upkeep of its storage.
+ * anonymous pulls are allowed, the upkeep of its storage, and an S3 bucket when the content lives
+ * there instead of the folder.
  */
 public record RegistryConfig(
     List<InetSocketAddress> listen,
     Optional<SSLContext> tls,
     Path storage,
     boolean anonymousPull,
-    Upkeep upkeep) {
+    Upkeep upkeep,
+    Optional<org.airgap.registry.storage.s3.S3Settings> s3) {
   public RegistryConfig {
     listen = List.copyOf(listen);
+  }
+
+  /** On the filesystem. */
+  public RegistryConfig(
+      List<InetSocketAddress> listen,
+      Optional<SSLContext> tls,
+      Path storage,
+      boolean anonymousPull,
+      Upkeep upkeep) {
+    this(listen, tls, storage, anonymousPull, upkeep, Optional.empty());
   }
 
   /** With the default {@link Upkeep}. */

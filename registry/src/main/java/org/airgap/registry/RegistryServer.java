@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.airgap.registry.auth.Htpasswd;
 import org.airgap.registry.http.BaseHandler;
 import org.airgap.registry.http.BlobHandler;
@@ -24,6 +25,9 @@ import org.airgap.registry.http.UploadHandler;
 import org.airgap.registry.storage.FileBlobStore;
 import org.airgap.registry.storage.GarbageCollector;
 import org.airgap.registry.storage.RepositoryStore;
+import org.airgap.registry.storage.StorageHealth;
+import org.airgap.registry.storage.Stores;
+import org.airgap.registry.storage.s3.S3BlobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.OptionMap;
@@ -42,6 +46,7 @@ public final class RegistryServer implements AutoCloseable {
   public static final String REALM = "airgap registry";
 
   private static final Logger LOG = LoggerFactory.getLogger(RegistryServer.class);
+  private static final long HEALTH_CHECK_MILLIS = 2_000;
 
   private final RegistryConfig config;
   private final Htpasswd users;
@@ -50,6 +55,7 @@ public final class RegistryServer implements AutoCloseable {
   private final List<InetSocketAddress> bound = new ArrayList<>();
   private XnioWorker worker;
   private RepositoryStore store;
+  private volatile Stores stores;
   private java.util.concurrent.ScheduledExecutorService upkeep;
   private boolean closed;
 
@@ -67,13 +73,22 @@ public final class RegistryServer implements AutoCloseable {
       throw new IllegalStateException("registry already started or closed");
     }
     try {
-      Files.createDirectories(config.storage());
+      if (config.s3().isEmpty()) {
+        Files.createDirectories(config.storage());
+      }
+      stores = Stores.open(config.storage(), config.s3(), config.upkeep().gcGrace());
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "registry: cannot create storage folder " + config.storage() + ": " + e.getMessage(), e);
+          "registry: cannot open storage "
+              + config.s3().map(Object::toString).orElse(config.storage().toString())
+              + ": "
+              + e.getMessage(),
+          e);
     }
-    store = RepositoryStore.onFiles(config.storage());
-    recover();
+    store = stores.store();
+    if (config.s3().isEmpty()) {
+      recover();
+    }
     RegistryHandler root =
         new RegistryHandler(
             Routes.table(
@@ -86,7 +101,8 @@ public final class RegistryServer implements AutoCloseable {
             users,
             config.anonymousPull(),
             new ErrorRenderer(REALM),
-            counters);
+            counters,
+            stores.health());
     try {
       worker =
           Xnio.getInstance(Undertow.class.getClassLoader())
@@ -159,12 +175,33 @@ public final class RegistryServer implements AutoCloseable {
 
   private void scheduleUpkeep() {
     upkeep =
-        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+        java.util.concurrent.Executors.newScheduledThreadPool(
+            2,
             r -> {
               Thread t = new Thread(r, "registry-upkeep");
               t.setDaemon(true);
               return t;
             });
+    if (stores.bucket().isPresent()) {
+      // the endpoint may be down at start: the registry serves 503s and is not ready until a
+      // probe gets through; then the purge of abandoned uploads runs as for files
+      StorageHealth health = stores.health();
+      boolean[] purged = {false};
+      upkeep.scheduleWithFixedDelay(
+          () -> {
+            try {
+              if (health.problem().isPresent() && health.check().isEmpty() && !purged[0]) {
+                purged[0] = true;
+                purgeUploads();
+              }
+            } catch (IOException | RuntimeException e) {
+              LOG.warn("registry: upload purge failed: {}", e.toString());
+            }
+          },
+          0,
+          HEALTH_CHECK_MILLIS,
+          java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
     long purgeEvery = Math.max(60, Math.min(3600, config.upkeep().uploadMaxAge().toSeconds() / 4));
     upkeep.scheduleWithFixedDelay(
         () -> {
@@ -206,10 +243,27 @@ public final class RegistryServer implements AutoCloseable {
   public GarbageCollector.Report gc(boolean dryRun, boolean deleteUntagged) throws IOException {
     RepositoryStore s;
     synchronized (this) {
-      s = store != null ? store : RepositoryStore.onFiles(config.storage());
+      s = store;
+    }
+    if (s == null) {
+      try (Stores opened = Stores.open(config.storage(), config.s3(), config.upkeep().gcGrace())) {
+        return new GarbageCollector(opened.store())
+            .run(new GarbageCollector.Options(dryRun, deleteUntagged, config.upkeep().gcGrace()));
+      }
     }
     return new GarbageCollector(s)
         .run(new GarbageCollector.Options(dryRun, deleteUntagged, config.upkeep().gcGrace()));
+  }
+
+  /** Empty when the storage answers; else why the registry is not ready (its S3 endpoint down). */
+  public Optional<String> storageProblem() {
+    Stores s = stores;
+    return s == null ? Optional.of("not started") : s.health().problem();
+  }
+
+  /** The repositories as this registry serves them (its storage), once started. */
+  public synchronized Optional<RepositoryStore> store() {
+    return Optional.ofNullable(store);
   }
 
   private static String hostPort(InetSocketAddress a) {
@@ -224,7 +278,15 @@ public final class RegistryServer implements AutoCloseable {
 
   /** requests, bytes_in, bytes_out, blob_uploads, manifest_puts, auth_failures, … */
   public Map<String, Long> counters() {
-    return counters.snapshot();
+    Map<String, Long> out = new java.util.LinkedHashMap<>(counters.snapshot());
+    Stores s = stores;
+    if (s != null && s.bucket().isPresent()) {
+      out.put("s3_requests", s.bucket().get().requests());
+      if (s.store().blobs() instanceof S3BlobStore b) {
+        out.put("s3_uploads_reread", b.rehashedUploads());
+      }
+    }
+    return out;
   }
 
   @Override
@@ -245,6 +307,9 @@ public final class RegistryServer implements AutoCloseable {
     if (worker != null) {
       worker.shutdownNow();
       worker = null;
+    }
+    if (stores != null) {
+      stores.close();
     }
   }
 }

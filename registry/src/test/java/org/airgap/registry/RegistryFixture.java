@@ -36,6 +36,17 @@ public final class RegistryFixture implements AutoCloseable {
   private RegistryFixture(
       Path dir, Optional<SSLContext> tls, Optional<SSLContext> clientTls, boolean anonymous)
       throws IOException {
+    this(dir, tls, clientTls, anonymous, Optional.empty(), RegistryConfig.Upkeep.defaults());
+  }
+
+  private RegistryFixture(
+      Path dir,
+      Optional<SSLContext> tls,
+      Optional<SSLContext> clientTls,
+      boolean anonymous,
+      Optional<org.airgap.registry.storage.s3.S3Settings> s3,
+      RegistryConfig.Upkeep upkeep)
+      throws IOException {
     this.dir = dir;
     Files.createDirectories(dir);
     this.storage = dir.resolve("registry");
@@ -47,7 +58,9 @@ public final class RegistryFixture implements AutoCloseable {
                 List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
                 tls,
                 storage,
-                anonymous),
+                anonymous,
+                upkeep,
+                s3),
             new Htpasswd(htpasswd));
     server.start();
     HttpClient.Builder b =
@@ -64,6 +77,25 @@ public final class RegistryFixture implements AutoCloseable {
 
   public static RegistryFixture plain(Path dir) throws IOException {
     return new RegistryFixture(dir, Optional.empty(), Optional.empty(), false);
+  }
+
+  /** A registry (plain HTTP) whose storage is the S3 bucket of {@code s3}. */
+  public static RegistryFixture s3(
+      Path dir, org.airgap.registry.storage.s3.S3Settings s3, RegistryConfig.Upkeep upkeep)
+      throws IOException {
+    return new RegistryFixture(
+        dir, Optional.empty(), Optional.empty(), false, Optional.of(s3), upkeep);
+  }
+
+  /** Waits until the registry's storage answers (its S3 endpoint probed). */
+  public void awaitReady(Duration max) throws InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (server.storageProblem().isPresent()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("not ready: " + server.storageProblem().get());
+      }
+      Thread.sleep(50);
+    }
   }
 
   public static RegistryFixture anonymousPull(Path dir) throws IOException {

@@ -370,10 +370,9 @@ public final class AdminServer implements ManagedService {
     ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
     StringBuilder sb = new StringBuilder();
     for (ManagedService svc : appliance.services()) {
-      sb.append(svc.name())
-          .append(' ')
-          .append(appliance.state(svc.name()).name().toLowerCase())
-          .append('\n');
+      sb.append(svc.name()).append(' ').append(appliance.state(svc.name()).name().toLowerCase());
+      svc.notReady().ifPresent(why -> sb.append(", not ready: ").append(why));
+      sb.append('\n');
     }
     ex.setStatusCode(appliance.ready() ? 200 : 503);
     ex.getResponseSender().send(sb.toString());

@@ -183,8 +183,9 @@ final class SiteView {
     ArrayNode repos = out.putArray("repositories");
     Path root = c.dataDir().resolve("registry");
     long tagCount = 0;
-    if (Files.isDirectory(root)) {
-      RepositoryStore store = RepositoryStore.onFiles(root);
+    Optional<RepositoryStore> served = unit.flatMap(u -> ((RegistryUnit) u).store());
+    if (served.isPresent() || Files.isDirectory(root)) {
+      RepositoryStore store = served.orElseGet(() -> RepositoryStore.onFiles(root));
       for (String name : store.repositories()) {
         RepoName repo = RepoName.parse(name);
         ObjectNode r = repos.addObject();

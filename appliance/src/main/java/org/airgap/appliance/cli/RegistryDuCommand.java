@@ -3,7 +3,7 @@ package org.airgap.appliance.cli;
 import java.util.concurrent.Callable;
 import org.airgap.appliance.config.AirgapConfig;
 import org.airgap.registry.storage.DiskUsage;
-import org.airgap.registry.storage.RepositoryStore;
+import org.airgap.registry.storage.Stores;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -15,9 +15,10 @@ public final class RegistryDuCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AirgapConfig cfg = config.load();
-    DiskUsage.Report r =
-        new DiskUsage(RepositoryStore.onFiles(cfg.dataDir().resolve("registry")))
-            .run(cfg.registry().upkeep().gcGrace(), false);
+    DiskUsage.Report r;
+    try (Stores s = RegistryStorage.open(cfg)) {
+      r = new DiskUsage(s.store()).run(cfg.registry().upkeep().gcGrace(), false);
+    }
     System.out.printf("%-50s %8s %12s %12s%n", "REPOSITORY", "BLOBS", "SIZE", "EXCLUSIVE");
     for (DiskUsage.Repo repo : r.repositories()) {
       System.out.printf(

@@ -3,7 +3,7 @@ package org.airgap.appliance.cli;
 import java.util.concurrent.Callable;
 import org.airgap.appliance.config.AirgapConfig;
 import org.airgap.registry.storage.Fsck;
-import org.airgap.registry.storage.RepositoryStore;
+import org.airgap.registry.storage.Stores;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,8 +24,10 @@ public final class RegistryFsckCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AirgapConfig cfg = config.load();
-    Fsck.Report r =
-        new Fsck(RepositoryStore.onFiles(cfg.dataDir().resolve("registry"))).run(repair);
+    Fsck.Report r;
+    try (Stores s = RegistryStorage.open(cfg)) {
+      r = new Fsck(s.store()).run(repair);
+    }
     int left = 0;
     for (Fsck.Problem p : r.problems()) {
       System.out.println(

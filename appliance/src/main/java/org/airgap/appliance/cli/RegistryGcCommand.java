@@ -3,7 +3,7 @@ package org.airgap.appliance.cli;
 import java.util.concurrent.Callable;
 import org.airgap.appliance.config.AirgapConfig;
 import org.airgap.registry.storage.GarbageCollector;
-import org.airgap.registry.storage.RepositoryStore;
+import org.airgap.registry.storage.Stores;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,12 +29,14 @@ public final class RegistryGcCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AirgapConfig cfg = config.load();
-    RepositoryStore store = RepositoryStore.onFiles(cfg.dataDir().resolve("registry"));
-    GarbageCollector.Report r =
-        new GarbageCollector(store)
-            .run(
-                new GarbageCollector.Options(
-                    dryRun, deleteUntagged, cfg.registry().upkeep().gcGrace()));
+    GarbageCollector.Report r;
+    try (Stores s = RegistryStorage.open(cfg)) {
+      r =
+          new GarbageCollector(s.store())
+              .run(
+                  new GarbageCollector.Options(
+                      dryRun, deleteUntagged, cfg.registry().upkeep().gcGrace()));
+    }
     String verb = dryRun ? "would delete" : "deleted";
     r.untaggedManifests().forEach(m -> System.out.println(verb + " manifest " + m));
     r.deletedBlobs().forEach(b -> System.out.println(verb + " blob " + b));

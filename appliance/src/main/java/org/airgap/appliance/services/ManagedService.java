@@ -21,6 +21,14 @@ public interface ManagedService extends AutoCloseable {
   /** The URLs clients use, built from {@code site.hostname} or {@code advertise}. */
   List<String> urls();
 
+  /**
+   * Empty when the service, once running, can do its job; else why not (the registry's S3 endpoint
+   * is down). {@code /readyz} reports it and the appliance is not ready meanwhile.
+   */
+  default java.util.Optional<String> notReady() {
+    return java.util.Optional.empty();
+  }
+
   /** Counters for /metrics, by name (a snapshot). */
   default Map<String, Long> counters() {
     return Map.of();

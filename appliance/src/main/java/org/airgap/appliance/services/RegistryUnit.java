@@ -25,8 +25,29 @@ public final class RegistryUnit implements ManagedService {
                 ctx.tls("registry", s.tls()),
                 ctx.dataDir().resolve("registry"),
                 s.anonymousPull(),
-                s.upkeep()),
+                s.upkeep(),
+                s3(s)),
             users);
+  }
+
+  private static java.util.Optional<org.airgap.registry.storage.s3.S3Settings> s3(
+      RegistrySection s) {
+    try {
+      return s.s3Settings();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("registry.storage.s3: " + e.getMessage(), e);
+    }
+  }
+
+  /** The repositories this registry serves, once started. */
+  public java.util.Optional<org.airgap.registry.storage.RepositoryStore> store() {
+    return server.store();
+  }
+
+  /** Empty when the registry's storage answers; else why not (its S3 endpoint is down). */
+  @Override
+  public java.util.Optional<String> notReady() {
+    return server.storageProblem();
   }
 
   @Override

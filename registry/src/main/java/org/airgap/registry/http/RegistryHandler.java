@@ -17,6 +17,8 @@ import org.airgap.registry.api.RegistryException;
 import org.airgap.registry.auth.Htpasswd;
 import org.airgap.registry.http.Routes.Access;
 import org.airgap.registry.http.Routes.Route;
+import org.airgap.registry.storage.StorageHealth;
+import org.airgap.registry.storage.StorageUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,18 +40,31 @@ public final class RegistryHandler implements HttpHandler {
   private final boolean anonymousPull;
   private final ErrorRenderer errors;
   private final RegistryCounters counters;
+  private final StorageHealth storage;
 
   public RegistryHandler(
       List<Route> routes,
       Htpasswd users,
       boolean anonymousPull,
       ErrorRenderer errors,
-      RegistryCounters counters) {
+      RegistryCounters counters,
+      StorageHealth storage) {
     this.routes = List.copyOf(routes);
     this.users = users;
     this.anonymousPull = anonymousPull;
     this.errors = errors;
     this.counters = counters;
+    this.storage = storage;
+  }
+
+  /** With storage that is always there (local files). */
+  public RegistryHandler(
+      List<Route> routes,
+      Htpasswd users,
+      boolean anonymousPull,
+      ErrorRenderer errors,
+      RegistryCounters counters) {
+    this(routes, users, anonymousPull, errors, counters, StorageHealth.ALWAYS);
   }
 
   @Override
@@ -73,6 +88,13 @@ public final class RegistryHandler implements HttpHandler {
       serve(ex);
     } catch (RegistryException e) {
       errors.render(ex, e);
+    } catch (StorageUnavailableException e) {
+      if (ex.isResponseStarted() || !ex.getConnection().isOpen()) {
+        LOG.debug("storage failed during {} {}: {}", ex.getRequestMethod(), ex.getRequestPath(), e);
+        org.xnio.IoUtils.safeClose(ex.getConnection());
+      } else {
+        errors.render(ex, unavailable(e.getMessage()));
+      }
     } catch (IOException e) {
       // the client went away or the disk failed mid-request
       if (ex.isResponseStarted() || !ex.getConnection().isOpen()) {
@@ -95,6 +117,13 @@ public final class RegistryHandler implements HttpHandler {
       LOG.error("failed {} {}", ex.getRequestMethod(), ex.getRequestPath(), e);
       errors.render(ex, ErrorCode.UNKNOWN.withMessage("internal error"));
     }
+  }
+
+  /** 503 UNAVAILABLE with a Retry-After: the storage (an S3 endpoint) does not answer. */
+  private static RegistryException unavailable(String why) {
+    return ErrorCode.UNAVAILABLE
+        .withMessage("registry storage unavailable: " + why)
+        .withHeaders(java.util.Map.of("Retry-After", "5"));
   }
 
   /** ENOSPC (or EDQUOT) anywhere in the cause chain. */
@@ -136,6 +165,10 @@ public final class RegistryHandler implements HttpHandler {
     }
     String user = authenticate(ex, route.access());
     ex.putAttachment(USER, user);
+    Optional<String> down = storage.problem();
+    if (down.isPresent()) {
+      throw unavailable(down.get());
+    }
     route.handler().handle(new Call(ex, path, user));
   }
 

@@ -8,8 +8,8 @@ import org.airgap.registry.api.Digest;
 /**
  * Content-addressed blobs and the uploads that become them: the seam between the registry and where
  * bytes live. Small on purpose (compare distribution's {@code BlobStatter}, {@code BlobProvider},
- * {@code BlobIngester}); the filesystem store implements it now, an S3 store later (issue 17).
- * Every implementation passes {@code BlobStoreContract}.
+ * {@code BlobIngester}); implemented by the filesystem store and the S3 store. Every implementation
+ * passes {@code BlobStoreContract}.
  *
  * <p>A blob is either fully there, with bytes matching its digest, or absent: uploads are written
  * beside the blobs, verified and then moved into place in one step.

@@ -49,6 +49,32 @@ public final class FileMetadataStore implements MetadataStore {
   }
 
   @Override
+  public boolean deleteIf(String key, byte[] expected) throws IOException {
+    Path f = file(key);
+    synchronized (lock(key)) {
+      Optional<byte[]> v = get(key);
+      if (v.isEmpty() || !java.util.Arrays.equals(v.get(), expected)) {
+        return false;
+      }
+      return Files.deleteIfExists(f);
+    }
+  }
+
+  private final Object[] locks = newLocks();
+
+  private static Object[] newLocks() {
+    Object[] l = new Object[64];
+    for (int i = 0; i < l.length; i++) {
+      l[i] = new Object();
+    }
+    return l;
+  }
+
+  private Object lock(String key) {
+    return locks[Math.floorMod(key.hashCode(), locks.length)];
+  }
+
+  @Override
   public List<String> children(String prefix) throws IOException {
     Path dir = prefix.isEmpty() ? root : file(prefix);
     List<String> out = new ArrayList<>();

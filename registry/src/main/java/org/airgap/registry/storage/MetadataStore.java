@@ -7,8 +7,8 @@ import java.util.Optional;
 /**
  * Small named values: repository links, tags, referrer descriptors. Keys are {@code /}-separated
  * paths of safe segments (see {@link StorageLayout}). The second seam of the storage, beside {@link
- * BlobStore}: a filesystem folder now, an S3 prefix later (issue 17). Every implementation passes
- * {@code MetadataStoreContract}.
+ * BlobStore}: a filesystem folder or an S3 prefix. Every implementation passes {@code
+ * MetadataStoreContract}.
  */
 public interface MetadataStore {
 
@@ -20,6 +20,14 @@ public interface MetadataStore {
 
   /** Removes {@code key}; returns whether it was there. */
   boolean delete(String key) throws IOException;
+
+  /**
+   * Removes {@code key} only while its value is {@code expected} (a tag still pointing at the
+   * manifest being deleted, not one moved meanwhile); returns whether it removed it. As atomic as
+   * the backend allows: a lock in this process for files, {@code If-Match} on S3 endpoints that
+   * honour it.
+   */
+  boolean deleteIf(String key, byte[] expected) throws IOException;
 
   /**
    * The names one level below {@code prefix} (keys and key prefixes alike), sorted; empty when

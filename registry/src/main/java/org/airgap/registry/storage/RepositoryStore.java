@@ -38,6 +38,13 @@ public final class RepositoryStore {
     return new RepositoryStore(new FileBlobStore(root), new FileMetadataStore(root));
   }
 
+  /** The S3 store in {@code bucket} (blobs and metadata under its prefix). */
+  public static RepositoryStore onS3(org.airgap.registry.storage.s3.S3Bucket bucket) {
+    return new RepositoryStore(
+        new org.airgap.registry.storage.s3.S3BlobStore(bucket),
+        new org.airgap.registry.storage.s3.S3MetadataStore(bucket));
+  }
+
   public BlobStore blobs() {
     return blobs;
   }
@@ -215,11 +222,10 @@ public final class RepositoryStore {
     if (m.isEmpty()) {
       return false;
     }
+    // a tag moved to another manifest meanwhile (by another writer) stays
+    byte[] value = digest.toString().getBytes(StandardCharsets.UTF_8);
     for (String t : meta.children(StorageLayout.tags(name))) {
-      Tag tag = new Tag(t);
-      if (resolve(name, new Reference.ByTag(tag)).filter(digest::equals).isPresent()) {
-        meta.delete(StorageLayout.tag(name, tag));
-      }
+      meta.deleteIf(StorageLayout.tag(name, new Tag(t)), value);
     }
     try {
       Manifest parsed = Manifest.parse(Optional.of(m.get().mediaType()), m.get().bytes());

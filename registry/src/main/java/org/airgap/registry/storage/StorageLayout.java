@@ -7,7 +7,9 @@ import org.airgap.registry.api.Tag;
 
 /**
  * The one place that computes where things live. The same keys serve every backend (folders for the
- * filesystem store, object keys for S3 later). The layout, under {@code <data-dir>/registry}:
+ * filesystem store, object keys under the bucket's prefix for S3: {@link
+ * org.airgap.registry.storage.s3.S3BlobStore} draws its own few extra keys). The layout, under
+ * {@code <data-dir>/registry}:
  *
  * <pre>
  * registry/

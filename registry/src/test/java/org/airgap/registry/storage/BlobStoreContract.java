@@ -169,4 +169,56 @@ public abstract class BlobStoreContract {
     }
     assertThat(read(d, 0, b.length)).isEqualTo(b);
   }
+
+  @Test
+  void touchForEachAndGcDelete() throws Exception {
+    byte[] b = data("collect me");
+    Digest d = Digest.sha256(b);
+    assertThat(store.touch(d)).isFalse();
+    store.put(d, b);
+    assertThat(store.touch(d)).isTrue();
+    List<BlobStore.BlobInfo> seen = new ArrayList<>();
+    store.forEach(seen::add);
+    assertThat(seen).extracting(BlobStore.BlobInfo::digest).containsExactly(d);
+    long now = System.currentTimeMillis();
+    assertThat(seen.get(0).size()).isEqualTo(b.length);
+    assertThat(seen.get(0).touchedMillis()).isBetween(now - 60_000, now + 5_000);
+    // touched after the cutoff: kept
+    assertThat(store.deleteIfUntouchedSince(d, now - 60_000)).isZero();
+    assertThat(store.size(d)).isPresent();
+    // untouched since a cutoff in the future: deleted
+    assertThat(store.deleteIfUntouchedSince(d, now + 60_000)).isEqualTo(b.length);
+    assertThat(store.size(d)).isEmpty();
+    assertThat(store.touch(d)).isFalse();
+    assertThat(store.deleteIfUntouchedSince(d, now + 60_000)).isZero();
+  }
+
+  @Test
+  void purgeTakesOldUploadsOnly() throws Exception {
+    BlobUpload young = store.newUpload();
+    young.append(in(data("young")), 0);
+    assertThat(store.purgeUploads(3_600_000)).isEmpty();
+    assertThat(store.upload(young.id())).isPresent();
+    // a negative age puts the cutoff in the future: every upload is old
+    assertThat(store.purgeUploads(-60_000)).containsExactly(young.id());
+    assertThat(store.upload(young.id())).isEmpty();
+  }
+
+  @Test
+  void quarantineMovesABlobOutOfSight() throws Exception {
+    byte[] b = data("suspicious");
+    Digest d = Digest.sha256(b);
+    store.put(d, b);
+    assertThat(store.quarantine(d)).isPresent();
+    assertThat(store.size(d)).isEmpty();
+    assertThat(store.quarantine(d)).isEmpty();
+  }
+
+  @Test
+  void emptyBlob() throws Exception {
+    BlobUpload up = store.newUpload();
+    Digest d = Digest.sha256(new byte[0]);
+    assertThat(up.commit(d)).isEqualTo(d);
+    assertThat(store.size(d)).hasValue(0L);
+  }
 }

@@ -66,4 +66,14 @@ public abstract class MetadataStoreContract {
           .isInstanceOf(IllegalArgumentException.class);
     }
   }
+
+  @Test
+  void deleteIfOnlyWhileTheValueIsExpected() throws Exception {
+    store.put("repositories/a/_tags/t", v("sha256:1"));
+    assertThat(store.deleteIf("repositories/a/_tags/t", v("sha256:2"))).isFalse();
+    assertThat(store.get("repositories/a/_tags/t")).isPresent();
+    assertThat(store.deleteIf("repositories/a/_tags/t", v("sha256:1"))).isTrue();
+    assertThat(store.get("repositories/a/_tags/t")).isEmpty();
+    assertThat(store.deleteIf("repositories/a/_tags/t", v("sha256:1"))).isFalse();
+  }
 }
