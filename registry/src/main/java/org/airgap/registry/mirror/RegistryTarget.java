@@ -33,10 +33,28 @@ public record RegistryTarget(String registry, Optional<String> prefix) {
     }
   }
 
-  /** The target repository of a source repository path. */
+  /**
+   * The target repository of a source repository path. OpenShift's release repositories land where
+   * oc-mirror v2 puts them, and where the control module and every procedure's IDMS look for them:
+   * {@code openshift-release-dev/ocp-release} (the payloads) in {@code
+   * PREFIX/openshift/release-images} and {@code openshift-release-dev/ocp-v4.0-art-dev} (their
+   * component images) in {@code PREFIX/openshift/release}.
+   */
   public RepoName repository(RepoName source) {
-    return RepoName.parse(prefix.map(p -> p + "/").orElse("") + source.value());
+    String path =
+        switch (source.value()) {
+          case RELEASE_PAYLOADS -> "openshift/release-images";
+          case RELEASE_COMPONENTS -> "openshift/release";
+          default -> source.value();
+        };
+    return RepoName.parse(prefix.map(p -> p + "/").orElse("") + path);
   }
+
+  /** The repository path of OpenShift's release payloads on quay.io. */
+  public static final String RELEASE_PAYLOADS = "openshift-release-dev/ocp-release";
+
+  /** The repository path of the release payloads' component images on quay.io. */
+  public static final String RELEASE_COMPONENTS = "openshift-release-dev/ocp-v4.0-art-dev";
 
   @Override
   public String toString() {

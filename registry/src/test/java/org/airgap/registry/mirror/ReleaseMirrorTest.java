@@ -126,18 +126,20 @@ class ReleaseMirrorTest {
         .extracting(ImageSetPlan.Release::version)
         .containsExactly("4.18.2", "4.18.3");
     TestImages out = MirrorTestSupport.images(dst);
-    String repo = "mirror/" + FakeReleases.RELEASE_REPO;
+    // oc-mirror v2's layout, which the control module's IDMS names too
+    String repo = "mirror/openshift/release-images";
+    assertThat(out.raw("mirror/" + FakeReleases.RELEASE_REPO, "4.18.2-x86_64")).isNull();
     assertThat(out.raw(repo, "4.18.2-x86_64")).isNotNull();
     assertThat(out.raw(repo, "4.18.3-x86_64")).isNotNull();
     assertThat(out.raw(repo, "4.18.1-x86_64")).isNull();
     for (String v : java.util.List.of("4.18.2", "4.18.3")) {
       for (String c : rel.components.get(v).values()) {
-        assertThat(out.raw("mirror/" + FakeReleases.ART_REPO, c.substring(c.indexOf('@') + 1)))
+        assertThat(out.raw("mirror/openshift/release", c.substring(c.indexOf('@') + 1)))
             .as(c)
             .isNotNull();
       }
       String disk = rel.kubeVirt.get(v);
-      assertThat(out.raw("mirror/" + FakeReleases.ART_REPO, disk.substring(disk.indexOf('@') + 1)))
+      assertThat(out.raw("mirror/openshift/release", disk.substring(disk.indexOf('@') + 1)))
           .isNotNull();
     }
     assertThat(out.raw("mirror/openshift/graph-image", "latest")).isNotNull();
@@ -153,8 +155,9 @@ class ReleaseMirrorTest {
     String idms = Files.readString(res.resolve("idms-oc-mirror.yaml"));
     assertThat(idms)
         .contains("source: " + src.hostPort() + "/" + FakeReleases.RELEASE_REPO)
-        .contains("- " + to + "/" + FakeReleases.RELEASE_REPO)
-        .contains("source: " + src.hostPort() + "/" + FakeReleases.ART_REPO);
+        .contains("- " + to + "/openshift/release-images")
+        .contains("source: " + src.hostPort() + "/" + FakeReleases.ART_REPO)
+        .contains("- " + to + "/openshift/release\n");
     assertThat(Files.readString(res.resolve("itms-oc-mirror.yaml")))
         .contains("source: " + src.hostPort() + "/openshift/graph-image");
     String sigMaps = Files.readString(res.resolve("signature-configmap.yaml"));
@@ -190,7 +193,7 @@ class ReleaseMirrorTest {
                   archive, RegistryTarget.parse(dst.hostPort() + "/viadisk"), Optional.empty());
       assertThat(back.summary().ok()).as(back.summary().images().toString()).isTrue();
     }
-    assertThat(out.raw("viadisk/" + FakeReleases.RELEASE_REPO, "4.18.3-x86_64"))
+    assertThat(out.raw("viadisk/openshift/release-images", "4.18.3-x86_64"))
         .isEqualTo(out.raw(repo, "4.18.3-x86_64"));
     java.util.Map<String, String> direct = ImageSetMirrorTest.files(res);
     java.util.Map<String, String> viaDisk = new java.util.TreeMap<>();
