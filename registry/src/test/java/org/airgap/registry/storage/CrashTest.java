@@ -368,7 +368,7 @@ class CrashTest {
             ForkedRegistryMain.class.getName(),
             storage.toString(),
             htpasswd.toString(),
-            "200");
+            "1000"); // GC grace: longer than a stall between a manifest's bytes and its link
     pb.redirectError(dir.resolve("registry-" + n + ".log").toFile());
     child = pb.start();
     BufferedReader out =
