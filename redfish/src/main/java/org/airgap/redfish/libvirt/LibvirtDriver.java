@@ -19,6 +19,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.airgap.redfish.driver.Boot;
 import org.airgap.redfish.driver.Feature;
@@ -80,6 +81,22 @@ public final class LibvirtDriver implements MachineDriver {
   private volatile Snapshot snapshot;
   private volatile Connect conn;
   private volatile Boolean dac;
+
+  /**
+   * The persistent XML of each domain by UUID, so a GET costs one libvirt call (the power state)
+   * instead of three: dropped on every define of ours, on libvirt's Defined/Undefined events (a
+   * {@code virsh define} elsewhere), on reconnect, and after {@link #XML_TTL_NANOS} at most.
+   */
+  private final Map<String, CachedXml> xmlCache = new ConcurrentHashMap<>();
+
+  private final AtomicLong xmlEpoch = new AtomicLong();
+  private static final long XML_TTL_NANOS = 30_000_000_000L;
+
+  private record CachedXml(String xml, View view, long epoch, long at) {}
+
+  /** What a GET reads from the persistent XML, parsed once per cached copy. */
+  private record View(Boot boot, Optional<DomainXml.Media> media, boolean secureBoot) {}
+
   private volatile boolean closed;
 
   /**
@@ -218,7 +235,7 @@ public final class LibvirtDriver implements MachineDriver {
           Domain d = domain(c, machine);
           try {
             DomainInfo info = d.getInfo();
-            DomainXml x = DomainXml.parse(d.getXMLDesc(XML_INACTIVE));
+            View x = cached(d).view();
             Optional<MediaImage> media =
                 features().contains(Feature.VIRTUAL_MEDIA)
                     ? x.media()
@@ -359,7 +376,7 @@ public final class LibvirtDriver implements MachineDriver {
       lastBoot.put(m.name(), used);
     }
     if (before.enabled() == Boot.Enabled.ONCE || pending) {
-      c.domainDefineXML(x.xml());
+      define(c, x);
     }
     if (before.enabled() == Boot.Enabled.ONCE) {
       LOG.info("libvirt: {} booted its Once override ({}); reverted", m.name(), used.redfish());
@@ -394,7 +411,7 @@ public final class LibvirtDriver implements MachineDriver {
                   try {
                     DomainXml x = DomainXml.parse(d.getXMLDesc(XML_INACTIVE));
                     edit.accept(x);
-                    c.domainDefineXML(x.xml()).free();
+                    define(c, x);
                     return null;
                   } finally {
                     d.free();
@@ -447,7 +464,7 @@ public final class LibvirtDriver implements MachineDriver {
                         if (d.isActive() == 1) {
                           d.updateDeviceFlags(device, AFFECT_LIVE | DEVICE_FORCE);
                         }
-                        c.domainDefineXML(x.xml()).free();
+                        define(c, x);
                         return before;
                       } finally {
                         d.free();
@@ -481,6 +498,39 @@ public final class LibvirtDriver implements MachineDriver {
     }
   }
 
+  /** Defines the domain from {@code x} and forgets its cached XML. */
+  private void define(Connect c, DomainXml x) throws LibvirtException {
+    try {
+      c.domainDefineXML(x.xml()).free();
+    } finally {
+      forgetXml();
+    }
+  }
+
+  private void forgetXml() {
+    xmlEpoch.incrementAndGet();
+    xmlCache.clear();
+  }
+
+  /** The domain's persistent XML and what a GET reads of it, from the cache when fresh. */
+  private CachedXml cached(Domain d) throws LibvirtException {
+    String uuid = d.getUUIDString();
+    long now = System.nanoTime();
+    CachedXml hit = xmlCache.get(uuid);
+    long epoch = xmlEpoch.get();
+    if (hit != null && hit.epoch() == epoch && now - hit.at() < XML_TTL_NANOS) {
+      return hit;
+    }
+    String xml = d.getXMLDesc(XML_INACTIVE);
+    DomainXml x = DomainXml.parse(xml);
+    CachedXml fresh = new CachedXml(xml, new View(x.boot(), x.media(), x.secureBoot()), epoch, now);
+    // a define meanwhile makes this copy stale: keep it only if none happened
+    if (xmlEpoch.get() == epoch) {
+      xmlCache.put(uuid, fresh);
+    }
+    return fresh;
+  }
+
   /** Whether the hypervisor has libvirt's DAC security driver (not so in session mode). */
   private boolean dac(Connect c) throws LibvirtException {
     Boolean known = dac;
@@ -498,7 +548,7 @@ public final class LibvirtDriver implements MachineDriver {
         c -> {
           Domain d = domain(c, machine);
           try {
-            return DomainXml.parse(d.getXMLDesc(XML_INACTIVE));
+            return DomainXml.parse(cached(d).xml());
           } finally {
             d.free();
           }
@@ -513,6 +563,7 @@ public final class LibvirtDriver implements MachineDriver {
     }
     if (e.getType() == DomainEventType.DEFINED || e.getType() == DomainEventType.UNDEFINED) {
       snapshot = null;
+      forgetXml();
     }
     if (e.getType() == DomainEventType.STARTED) {
       onDomain(d, "started", this::started);
@@ -735,6 +786,7 @@ public final class LibvirtDriver implements MachineDriver {
     conn = c;
     snapshot = null;
     dac = null;
+    forgetXml();
     return c;
   }
 
