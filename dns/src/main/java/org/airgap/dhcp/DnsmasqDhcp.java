@@ -59,17 +59,13 @@ public final class DnsmasqDhcp {
         if (line instanceof DhcpLine.Range r) {
           if (r.start() instanceof Inet4Address) {
             pools.add(pool(r));
-          } else {
-            notes.add(at + ": DHCPv6 ranges are not served yet; line ignored");
-          }
+          } // IPv6 ranges: org.airgap.dhcp.v6.DnsmasqDhcp6
         } else if (line instanceof DhcpLine.Host h) {
           host(h, at, notes).ifPresent(hosts::add);
         } else if (line instanceof DhcpLine.Option o) {
           if (o.tags().stream().anyMatch(t -> t.contains(":"))) {
             notes.add(at + ": encap:/vendor: options are not supported; line ignored");
-          } else if (o.option().startsWith("option6:")) {
-            notes.add(at + ": DHCPv6 options are not served yet; line ignored");
-          } else {
+          } else if (!o.option().startsWith("option6:")) { // option6: DnsmasqDhcp6
             options.add(
                 new OptionRule(o.tags(), OptionValue.parse(o.option(), o.value()), o.force()));
           }
@@ -83,8 +79,9 @@ public final class DnsmasqDhcp {
                     at
                         + ": dhcp-leasefile is accepted but not used: the leases live in"
                         + " <data-dir>/dhcp/leases4.log (airgap dhcp leases lists them)");
-            case "enable-ra", "ra-param" ->
-                notes.add(at + ": router advertisements are not sent yet; line ignored");
+            case "enable-ra", "ra-param" -> {
+              // DnsmasqDhcp6
+            }
             case "domain" ->
                 notes.add(at + ": domain=DOMAIN,RANGE is not supported; the first domain= is used");
             default -> {
@@ -192,9 +189,6 @@ public final class DnsmasqDhcp {
             .filter(Inet4Address.class::isInstance)
             .map(Inet4Address.class::cast)
             .findFirst();
-    if (h.addresses().stream().anyMatch(a -> !(a instanceof Inet4Address))) {
-      notes.add(at + ": the IPv6 address is not served yet (DHCPv6)");
-    }
     return Optional.of(
         new StaticHost(
             macs,

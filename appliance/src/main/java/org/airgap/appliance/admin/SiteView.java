@@ -31,6 +31,7 @@ import org.airgap.appliance.services.RegistryUnit;
 import org.airgap.appliance.services.ServiceState;
 import org.airgap.dhcp.Lease;
 import org.airgap.dhcp.StaticHost;
+import org.airgap.dhcp.v6.Lease6;
 import org.airgap.dns.DnsRecord;
 import org.airgap.dns.Upstream;
 import org.airgap.dns.dnsmasq.DnsmasqConfig;
@@ -441,6 +442,14 @@ final class SiteView {
       for (Lease l : dhcp.leases()) {
         ObjectNode n = leases.addObject();
         n.put("client", l.mac().text());
+        n.put("address", l.address().getHostAddress());
+        l.hostname().ifPresent(h -> n.put("hostname", h));
+        n.put("expires", l.expires().toString());
+      }
+      for (Lease6 l : dhcp.leases6()) {
+        ObjectNode n = leases.addObject();
+        // the MAC when the server saw it, else the DUID and IAID (what DHCPv6 binds to)
+        n.put("client", l.mac().map(m -> m.text()).orElse("duid " + l.duid() + "/" + l.iaid()));
         n.put("address", l.address().getHostAddress());
         l.hostname().ifPresent(h -> n.put("hostname", h));
         n.put("expires", l.expires().toString());

@@ -12,6 +12,8 @@ import org.airgap.appliance.config.ConfigException;
 import org.airgap.appliance.config.ConfigLoader;
 import org.airgap.dhcp.Pool;
 import org.airgap.dhcp.StaticHost;
+import org.airgap.dhcp.v6.Dhcp6Config;
+import org.airgap.dhcp.v6.Range6;
 import org.airgap.dns.Network;
 import org.airgap.dns.dnsmasq.DnsmasqParser;
 import org.junit.jupiter.api.Test;
@@ -119,5 +121,83 @@ class DhcpUnitTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("dhcp.hosts[0]")
         .hasMessageContaining("needs mac or client-id");
+  }
+
+  @Test
+  void ipv6RangesHostsAndRaLinesMakeDhcp6() throws Exception {
+    AirgapConfig c =
+        config(
+            "domain=lab.example\n"
+                + "dhcp-host=aa:aa:aa:aa:10:01,ocp-master-0,192.168.126.20\n"
+                + "dhcp-host=aa:aa:aa:aa:10:01,ocp-master-0,[2620:52:0:1306::5]\n"
+                + "dhcp-range=2620:52:0:1306::100,2620:52:0:1306::1ff,64,12h\n"
+                + "dhcp-range=::100,::1ff,constructor:nosuch0,64\n"
+                + "enable-ra\n"
+                + "ra-param=eth1,mtu:1500,60,1200\n"
+                + "dhcp-option=option6:dns-server,[2620:52:0:1306::1]\n",
+            "  enabled: true\n"
+                + "  ranges: [{start: 'fd00::100', end: 'fd00::1ff', lease-time: 2h}]\n"
+                + "  hosts: [{mac: '52:54:00:00:00:01', address6: 'fd00::5', name: bmc-0}]\n"
+                + "  rapid-commit: false\n");
+    DhcpUnit.Built b = build(c);
+    Dhcp6Config c6 = b.config6().orElseThrow();
+    assertThat(c6.ranges())
+        .extracting(Range6::network)
+        .containsExactly(Network.parse("fd00::/64"), Network.parse("2620:52:0:1306::/64"));
+    assertThat(c6.ranges().get(0).leaseTime()).contains(Duration.ofHours(2));
+    assertThat(c6.ranges().get(1).leaseTime()).contains(Duration.ofHours(12));
+    assertThat(c6.hosts())
+        .extracting(
+            h -> h.hostname().orElseThrow() + " " + h.address().orElseThrow().getHostAddress())
+        .containsExactly("bmc-0 fd00:0:0:0:0:0:0:5", "ocp-master-0 2620:52:0:1306:0:0:0:5");
+    assertThat(c6.hosts().get(1).macs()).containsExactly("aa:aa:aa:aa:10:01");
+    assertThat(c6.dnsServers())
+        .extracting(a -> a.getHostAddress())
+        .containsExactly("2620:52:0:1306:0:0:0:1");
+    assertThat(c6.domains()).containsExactly("lab.example");
+    assertThat(c6.rapidCommit()).isFalse();
+    assertThat(c6.leaseFile()).isEqualTo(dir.resolve("var/dhcp/leases6.log"));
+    assertThat(b.ra().enabled()).isTrue();
+    assertThat(b.ra().interval()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(b.ra().routerLifetime()).isEqualTo(Duration.ofSeconds(1200));
+    assertThat(b.ra().mtu()).contains(1500);
+    assertThat(b.notes())
+        .anyMatch(n -> n.contains("constructor:nosuch0") && n.contains(":5:"))
+        .noneMatch(n -> n.contains("not served yet"));
+    // the DHCPv4 side keeps its lines: the host's IPv4 address
+    assertThat(b.config().hosts())
+        .extracting(h -> h.address().map(a -> a.getHostAddress()).orElse("-"))
+        .contains("192.168.126.20");
+  }
+
+  @Test
+  void aConstructorRangeTakesTheInterfacesPrefix() throws Exception {
+    AirgapConfig c = config("dhcp-range=::100,::1ff,constructor:lo,64\n", "  enabled: true\n");
+    Range6 r = build(c).config6().orElseThrow().ranges().get(0);
+    assertThat(r.network()).isEqualTo(Network.parse("::/64"));
+    assertThat(r.start().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:100");
+  }
+
+  @Test
+  void anIpv4OnlyConfigRunsNoDhcp6() throws Exception {
+    AirgapConfig c =
+        config("dhcp-range=192.168.126.100,192.168.126.150,255.255.255.0\n", "  enabled: true\n");
+    assertThat(build(c).config6()).isEmpty();
+  }
+
+  @Test
+  void ipv6YamlValuesAreCheckedAtLoad() {
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    "dhcp: {enabled: true, ranges: [{start: 10.0.0.1, end: 'fd00::1'}],"
+                        + " hosts: [{mac: '52:54:00:00:00:01', address6: 10.0.0.5}],"
+                        + " dns-servers6: [10.0.0.1], ra: {interval: 2}}",
+                    "t.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("dhcp.ranges[0]")
+        .hasMessageContaining("dhcp.hosts[0]")
+        .hasMessageContaining("dhcp.dns-servers6[0]")
+        .hasMessageContaining("dhcp.ra");
   }
 }

@@ -178,16 +178,14 @@ public final class Dhcp6Server implements AutoCloseable {
           continue;
         }
         Optional<Link6> l = link(name, all, config);
-        if (l.isPresent()
-            && config.ranges().stream()
-                .anyMatch(r -> l.get().networks().stream().anyMatch(n -> n.contains(r.start())))) {
+        if (l.isPresent() && serves(l.get(), config)) {
           out.add(l.get());
         }
       }
       if (out.isEmpty()) {
         throw new Dhcp6Exception(
-            "no interface has an IPv6 address inside a DHCPv6 range's network (hint: add a"
-                + " range for a local /64, or name the interfaces)");
+            "no interface has an IPv6 address inside the network of a DHCPv6 range or static"
+                + " host (hint: add a range for a local /64, or name the interfaces)");
       }
     } else {
       for (String name : config.interfaces()) {
@@ -205,6 +203,16 @@ public final class Dhcp6Server implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** Whether a range or a static host's address is inside one of the link's networks. */
+  private static boolean serves(Link6 l, Dhcp6Config config) {
+    return l.networks().stream()
+        .anyMatch(
+            n ->
+                config.ranges().stream().anyMatch(r -> n.contains(r.start()))
+                    || config.hosts().stream()
+                        .anyMatch(h -> h.address().filter(n::contains).isPresent()));
   }
 
   static Optional<Link6> link(String name, List<IfAddresses.Entry> all, Dhcp6Config config) {

@@ -30,7 +30,12 @@ public sealed interface DhcpLine {
     }
   }
 
-  /** {@code dhcp-range=[tag:T,][set:T,]START[,END|MODE…][,NETMASK|PREFIX][,LEASE]}. */
+  /**
+   * {@code
+   * dhcp-range=[tag:T,][set:T,]START[,END|MODE…][,constructor:IFACE][,NETMASK|PREFIX][,LEASE]};
+   * with a constructor, START and END are the host part ({@code ::100}) under the interface's
+   * prefix.
+   */
   record Range(
       Source source,
       List<String> tags,
@@ -40,7 +45,8 @@ public sealed interface DhcpLine {
       List<String> modes,
       Optional<InetAddress> netmask,
       Optional<Integer> prefixLength,
-      Optional<String> leaseTime)
+      Optional<String> leaseTime,
+      Optional<String> constructor)
       implements DhcpLine {
     public Range {
       tags = List.copyOf(tags);

@@ -72,9 +72,6 @@ final class DhcpLines {
       String p = parts.get(i++);
       (p.startsWith("tag:") ? tags : sets).add(p.substring(4));
     }
-    if (i < parts.size() && parts.get(i).startsWith("constructor:")) {
-      throw new IllegalArgumentException("dhcp-range constructor: is not supported");
-    }
     if (i >= parts.size()) {
       throw new IllegalArgumentException("dhcp-range needs a start address");
     }
@@ -84,9 +81,12 @@ final class DhcpLines {
     Optional<InetAddress> netmask = Optional.empty();
     Optional<Integer> prefix = Optional.empty();
     Optional<String> lease = Optional.empty();
+    Optional<String> constructor = Optional.empty();
     for (; i < parts.size(); i++) {
       String p = parts.get(i);
-      if (MODE.matcher(p).matches()) {
+      if (p.startsWith("constructor:")) {
+        constructor = Optional.of(p.substring("constructor:".length()));
+      } else if (MODE.matcher(p).matches()) {
         modes.add(p);
       } else if (p.matches("\\d+")
           && !start.getHostAddress().contains(".")
@@ -104,7 +104,8 @@ final class DhcpLines {
         throw new IllegalArgumentException("dhcp-range: cannot tell what '" + p + "' is");
       }
     }
-    return new DhcpLine.Range(src, tags, sets, start, end, modes, netmask, prefix, lease);
+    return new DhcpLine.Range(
+        src, tags, sets, start, end, modes, netmask, prefix, lease, constructor);
   }
 
   private static DhcpLine.Option option(String key, String value, Source src) {
