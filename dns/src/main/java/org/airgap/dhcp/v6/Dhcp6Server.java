@@ -37,6 +37,14 @@ public final class Dhcp6Server implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Dhcp6Server.class);
   private static final int BATCH = 64;
   private static final int MAX_PACKET = 1500;
+
+  /**
+   * The packet socket's receive buffer: small on purpose. Under overload a deep queue only holds
+   * requests whose clients have given up by the time they are answered (every reply late, none
+   * useful: a collapse); a shallow one drops the excess at once and keeps the answers fresh.
+   */
+  private static final int RCVBUF = 256 << 10;
+
   private static final byte[] ALL_DHCP_SERVERS = {
     (byte) 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2
   };
@@ -325,7 +333,7 @@ public final class Dhcp6Server implements AutoCloseable {
     }
     try {
       Net6.attachUdpPortFilter(fd, config.serverPort());
-      byte[] rcvbuf = Net6.intOption(4 << 20);
+      byte[] rcvbuf = Net6.intOption(RCVBUF);
       Net6.setsockopt(fd, Net6.SOL_SOCKET, Net6.SO_RCVBUF, rcvbuf, 4);
       byte[] tv = Net6.timeval(250);
       Net6.setsockopt(fd, Net6.SOL_SOCKET, Net6.SO_RCVTIMEO, tv, tv.length);
