@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
  * touched/sha256/3fa2…e9             empty; its time is the blob's last touch (GC, see below)
  * gc/sha256/3fa2…e9                  empty; a GC is deciding about this blob right now
  * uploads/&lt;uuid&gt;/state              the upload record (JSON): S3 multipart upload id, parts, size
- * uploads/&lt;uuid&gt;/tail-&lt;offset&gt;      bytes after the last full part (parts are ≥ 5 MiB)
+ * uploads/&lt;uuid&gt;/tail-&lt;random&gt;      bytes after the last full part (parts are ≥ 5 MiB)
  * uploads/&lt;uuid&gt;/data               the multipart upload's object, completed at commit
  * quarantine/sha256-&lt;hex&gt;.&lt;millis&gt;  blobs fsck --repair found corrupt
  * </pre>
@@ -455,7 +455,7 @@ public final class S3BlobStore implements BlobStore {
   /** The upload record, as stored in {@code uploads/<id>/state}. */
   record Part(int n, long size, String etag) {}
 
-  record State(long started, String mpu, List<Part> parts, long tail) {
+  record State(long started, String mpu, List<Part> parts, long tail, String tailName) {
     State {
       parts = List.copyOf(parts);
     }
@@ -471,6 +471,11 @@ public final class S3BlobStore implements BlobStore {
 
   private record Loaded(State state, String etag) {}
 
+  /** The record as it was, with the multipart upload now created. */
+  private static State withMpu(State st, String mpu) {
+    return new State(st.started(), mpu, st.parts(), st.tail(), st.tailName());
+  }
+
   private Optional<Loaded> load(String id) throws IOException {
     Optional<S3Bucket.Value> v = bucket.get(uploadPrefix(id) + "state");
     if (v.isEmpty()) {
@@ -484,7 +489,12 @@ public final class S3BlobStore implements BlobStore {
     String mpu = n.path("mpu").isTextual() ? n.path("mpu").asText() : null;
     return Optional.of(
         new Loaded(
-            new State(n.path("started").asLong(), mpu, parts, n.path("tail").asLong()),
+            new State(
+                n.path("started").asLong(),
+                mpu,
+                parts,
+                n.path("tail").asLong(),
+                n.path("tailName").asText("")),
             v.get().etag()));
   }
 
@@ -499,18 +509,23 @@ public final class S3BlobStore implements BlobStore {
       arr.addObject().put("n", p.n()).put("size", p.size()).put("etag", p.etag());
     }
     n.put("tail", s.tail());
+    n.put("tailName", s.tailName());
     n.put("size", s.size());
     return bucket.putIf(uploadPrefix(id) + "state", JSON.writeValueAsBytes(n), etag);
   }
 
-  private String tailKey(String id, long offset) {
-    return uploadPrefix(id) + "tail-" + offset;
+  /**
+   * A tail object: named afresh by every chunk that writes one, so a chunk that loses a race with
+   * another instance never overwrites the tail the winner's record points at.
+   */
+  private String tailKey(String id, String name) {
+    return uploadPrefix(id) + name;
   }
 
   @Override
   public BlobUpload newUpload() throws IOException {
     String id = UUID.randomUUID().toString();
-    save(id, new State(System.currentTimeMillis(), null, List.of(), 0), Optional.empty());
+    save(id, new State(System.currentTimeMillis(), null, List.of(), 0, ""), Optional.empty());
     Local l = new Local();
     l.sha256 = Digest.hasher("sha256");
     l.hashed = 0;
@@ -661,6 +676,16 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public long append(InputStream in, long expectedStart) throws IOException {
+      try {
+        return appendLocked(in, expectedStart);
+      } catch (S3Bucket.PreconditionFailed e) {
+        // another instance changed the record meanwhile (conditional writes): not this chunk
+        lock().hashed = -1;
+        throw new OffsetMismatch(loaded().state().size());
+      }
+    }
+
+    private long appendLocked(InputStream in, long expectedStart) throws IOException {
       Local l = lock();
       synchronized (l) {
         Loaded ld = loaded();
@@ -683,7 +708,7 @@ public final class S3BlobStore implements BlobStore {
         try {
           int fill = 0;
           if (st.tail() > 0) {
-            try (InputStream t = rangeStream(tailKey(id, st.partBytes()), 0, st.tail())) {
+            try (InputStream t = rangeStream(tailKey(id, st.tailName()), 0, st.tail())) {
               if (st.tail() > SMALL) {
                 buf = bigBuffer();
               }
@@ -725,8 +750,7 @@ public final class S3BlobStore implements BlobStore {
                                           b.bucket(bucket.bucket()).key(uploadPrefix(id) + "data")))
                       .uploadId();
               mpu = created;
-              etag =
-                  save(id, new State(st.started(), mpu, st.parts(), st.tail()), Optional.of(etag));
+              etag = save(id, withMpu(st, mpu), Optional.of(etag));
             }
             int number = parts.size() + 1;
             byte[] body = buf;
@@ -750,26 +774,28 @@ public final class S3BlobStore implements BlobStore {
             fill = 0;
             if (System.currentTimeMillis() - lastBeat > 300_000) {
               // a long chunk: keep the record young, so no purge on any instance takes it
-              etag =
-                  save(id, new State(st.started(), mpu, st.parts(), st.tail()), Optional.of(etag));
+              etag = save(id, withMpu(st, mpu), Optional.of(etag));
               lastBeat = System.currentTimeMillis();
             }
           }
-          long partBytes = parts.stream().mapToLong(Part::size).sum();
+          String tailName = "";
           if (fill > 0) {
-            byte[] tail = java.util.Arrays.copyOf(buf, fill);
-            bucket.put(tailKey(id, partBytes), tail);
+            tailName = "tail-" + UUID.randomUUID().toString().substring(0, 13);
+            bucket.put(tailKey(id, tailName), java.util.Arrays.copyOf(buf, fill));
           }
-          State next = new State(st.started(), mpu, parts, fill);
+          State next = new State(st.started(), mpu, parts, fill, tailName);
           try {
             save(id, next, Optional.of(etag));
           } catch (S3Bucket.PreconditionFailed e) {
             // another instance appended to this upload meanwhile: this chunk does not count
             l.hashed = -1;
+            if (!tailName.isEmpty()) {
+              bucket.delete(tailKey(id, tailName));
+            }
             throw new OffsetMismatch(loaded().state().size());
           }
-          if (st.tail() > 0 && partBytes != st.partBytes()) {
-            bucket.delete(tailKey(id, st.partBytes()));
+          if (!st.tailName().isEmpty()) {
+            bucket.delete(tailKey(id, st.tailName()));
           }
           if (md != null) {
             l.sha256 = md;
@@ -797,7 +823,7 @@ public final class S3BlobStore implements BlobStore {
         if (st.parts().isEmpty()) {
           // smaller than a part: one object, hashed here, PUT under its digest
           byte[] bytes;
-          try (InputStream t = rangeStream(tailKey(id, 0), 0, st.tail())) {
+          try (InputStream t = rangeStream(tailKey(id, st.tailName()), 0, st.tail())) {
             bytes = t.readAllBytes();
           }
           MessageDigest md = Digest.hasher(expected.algorithm());
@@ -816,7 +842,7 @@ public final class S3BlobStore implements BlobStore {
         }
         if (st.tail() > 0) {
           byte[] tail;
-          try (InputStream t = rangeStream(tailKey(id, st.partBytes()), 0, st.tail())) {
+          try (InputStream t = rangeStream(tailKey(id, st.tailName()), 0, st.tail())) {
             tail = t.readAllBytes();
           }
           int number = st.parts().size() + 1;

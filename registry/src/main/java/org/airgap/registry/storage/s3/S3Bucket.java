@@ -173,9 +173,14 @@ public final class S3Bucket implements StorageHealth, AutoCloseable {
     return clockOffsetMillis;
   }
 
-  /** An object time (the server's clock) on our clock. */
+  /**
+   * An object time (the server's clock) on our clock, rounded up: object times have whole seconds,
+   * and every comparison the stores make ("touched since the GC started?", "is this upload or
+   * tombstone old?") must err on the side of young.
+   */
   public long localMillis(Instant serverTime) {
-    return serverTime.toEpochMilli() - clockOffsetMillis;
+    long ms = serverTime.toEpochMilli();
+    return (ms % 1000 == 0 ? ms + 999 : ms) - clockOffsetMillis;
   }
 
   @Override
@@ -209,10 +214,17 @@ public final class S3Bucket implements StorageHealth, AutoCloseable {
     long after = System.currentTimeMillis();
     Optional<Head> h = head(k);
     if (h.isPresent()) {
-      // object times have whole seconds: the offset is only known to about a second
-      clockOffsetMillis = h.get().modified().toEpochMilli() + 500 - (before + after) / 2;
-      if (Math.abs(clockOffsetMillis) < 1500) {
-        clockOffsetMillis = 0;
+      // object times have whole seconds, and a slow PUT blurs the estimate further: only a clock
+      // that is clearly off (no NTP) is corrected for; a wrong small correction would make fresh
+      // objects look older than they are to the GC
+      long offset = h.get().modified().toEpochMilli() + 500 - (before + after) / 2;
+      long blur = after - before + 1000;
+      clockOffsetMillis = Math.abs(offset) > Math.max(10_000, 2 * blur) ? offset : 0;
+      if (clockOffsetMillis != 0) {
+        LOG.warn(
+            "registry: the clock of S3 endpoint {} is {} ms off ours: keep both on NTP",
+            settings.endpoint(),
+            clockOffsetMillis);
       }
     }
     boolean honoured;
