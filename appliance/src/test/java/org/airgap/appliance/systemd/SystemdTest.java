@@ -71,8 +71,22 @@ class SystemdTest {
         .channel();
   }
 
-  String next() throws InterruptedException {
+  /** The daemon under test, whose stderr a missed notification prints. */
+  Process daemon;
+
+  java.util.concurrent.CompletableFuture<String> daemonErr;
+
+  String next() throws Exception {
     String n = notices.poll(180, TimeUnit.SECONDS); // a loaded 2-core machine
+    if (n == null && daemon != null) {
+      daemon.destroyForcibly();
+      String err = daemonErr.get(10, TimeUnit.SECONDS);
+      throw new AssertionError(
+          "no notification within 180 s; the daemon "
+              + (daemon.waitFor(10, TimeUnit.SECONDS) ? "exited " + daemon.exitValue() : "hung")
+              + ", its stderr:\n"
+              + err);
+    }
     assertThat(n).as("a notification within 180 s").isNotNull();
     return n;
   }
@@ -94,6 +108,8 @@ class SystemdTest {
     Path cfg = dir.resolve("airgap.yaml");
     Files.writeString(cfg, TestSites.yaml(dir.resolve("var")));
     var d = DaemonProcessTestAccess.launch(cfg, Map.of("NOTIFY_SOCKET", env));
+    daemon = d.process();
+    daemonErr = d.err();
     try {
       String ready = next();
       assertThat(ready).startsWith("READY=1\n").contains("MAINPID=" + d.process().pid());
@@ -132,6 +148,8 @@ class SystemdTest {
     Path notify = dir.resolve("notify.sock");
     Channel ch = listen(notify.toString());
     var d = DaemonProcessTestAccess.launch(cfg, Map.of("NOTIFY_SOCKET", notify.toString()));
+    daemon = d.process();
+    daemonErr = d.err();
     try {
       assertThat(next()).startsWith("READY=1");
       String admin = DaemonProcessTestAccess.awaitReady(d);
