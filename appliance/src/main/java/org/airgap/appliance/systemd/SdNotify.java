@@ -1,33 +1,44 @@
 package org.airgap.appliance.systemd;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollDomainDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.unix.DomainSocketAddress;
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * systemd's readiness protocol: datagrams such as {@code READY=1} sent to {@code $NOTIFY_SOCKET} (a
  * path, or an abstract name written with a leading {@code @}). The JDK has no AF_UNIX datagram
- * sockets, so this uses Netty's epoll domain datagram channel, connected to the address before
- * writing. Without {@code NOTIFY_SOCKET} every call is a no-op.
+ * sockets, so each notification is what libsystemd's {@code sd_notify} does, through JNA: a fresh
+ * {@code socket(AF_UNIX, SOCK_DGRAM)}, one {@code sendto} to the address, {@code close} — no state
+ * to go stale, and a failure is logged with the kernel's reason. Without {@code NOTIFY_SOCKET}
+ * every call is a no-op.
  */
 public final class SdNotify implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SdNotify.class);
+  private static final int AF_UNIX = 1;
+  private static final int SOCK_DGRAM = 2;
+  private static final int SOCK_CLOEXEC = 0x80000;
+  private static final int MSG_NOSIGNAL = 0x4000;
+  private static final int SUN_PATH_MAX = 108;
+
+  /** The few libc calls this needs (Linux, LP64). */
+  interface LibC extends Library {
+    int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    long sendto(int fd, byte[] buf, long len, int flags, byte[] addr, int addrLen)
+        throws LastErrorException;
+
+    int close(int fd) throws LastErrorException;
+
+    String strerror(int errnum);
+  }
+
+  private static volatile LibC libc;
 
   private final Optional<String> socket;
-  private EventLoopGroup group;
-  private Channel channel;
 
   public SdNotify(Optional<String> socket) {
     this.socket = socket.filter(s -> !s.isBlank());
@@ -45,6 +56,23 @@ public final class SdNotify implements AutoCloseable {
   /** {@code @name} (abstract) becomes a NUL-prefixed name, as the kernel expects. */
   static String kernelAddress(String notifySocket) {
     return notifySocket.startsWith("@") ? "\0" + notifySocket.substring(1) : notifySocket;
+  }
+
+  /**
+   * A {@code struct sockaddr_un} for {@code notifySocket}: the family, then the path with its NUL,
+   * or for an abstract name a NUL and the name (its length is the address length, no NUL after).
+   */
+  static byte[] sockaddr(String notifySocket) {
+    byte[] name = kernelAddress(notifySocket).getBytes(StandardCharsets.UTF_8);
+    boolean abstractName = name.length > 0 && name[0] == 0;
+    int pathLen = abstractName ? name.length : name.length + 1;
+    if (pathLen > SUN_PATH_MAX) {
+      throw new IllegalArgumentException("NOTIFY_SOCKET is longer than 108 bytes: " + notifySocket);
+    }
+    byte[] a = new byte[2 + pathLen];
+    a[0] = (byte) AF_UNIX; // sa_family_t, little-endian on the platforms airgap runs on
+    System.arraycopy(name, 0, a, 2, name.length);
+    return a;
   }
 
   public void ready(String status) {
@@ -68,44 +96,49 @@ public final class SdNotify implements AutoCloseable {
     if (socket.isEmpty()) {
       return;
     }
+    LibC c;
+    byte[] addr;
     try {
-      if (channel == null || !channel.isActive()) {
-        connect();
-      }
-      channel
-          .writeAndFlush(Unpooled.copiedBuffer(message, StandardCharsets.UTF_8))
-          .await(2, TimeUnit.SECONDS);
-    } catch (Exception e) {
+      c = libc();
+      addr = sockaddr(socket.get());
+    } catch (RuntimeException | LinkageError e) {
       LOG.warn("cannot notify systemd at {}: {}", socket.get(), e.getMessage());
+      return;
+    }
+    byte[] msg = message.getBytes(StandardCharsets.UTF_8);
+    int fd = -1;
+    try {
+      fd = c.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+      long sent = c.sendto(fd, msg, msg.length, MSG_NOSIGNAL, addr, addr.length);
+      if (sent != msg.length) {
+        LOG.warn(
+            "cannot notify systemd at {}: sent {} of {} bytes", socket.get(), sent, msg.length);
+      }
+    } catch (LastErrorException e) {
+      LOG.warn(
+          "cannot notify systemd at {}: {}", socket.get(), c.strerror(e.getErrorCode()).strip());
+    } finally {
+      if (fd >= 0) {
+        try {
+          c.close(fd);
+        } catch (LastErrorException e) {
+          LOG.debug("close({}): {}", fd, e.getErrorCode());
+        }
+      }
     }
   }
 
-  private void connect() throws InterruptedException {
-    if (!Epoll.isAvailable()) {
-      throw new IllegalStateException("epoll is not available: " + Epoll.unavailabilityCause());
+  private static LibC libc() {
+    LibC c = libc;
+    if (c == null) {
+      c = Native.load("c", LibC.class);
+      libc = c;
     }
-    if (group == null) {
-      group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    }
-    channel =
-        new Bootstrap()
-            .group(group)
-            .channel(EpollDomainDatagramChannel.class)
-            .handler(new ChannelInboundHandlerAdapter())
-            .connect(new DomainSocketAddress(kernelAddress(socket.get())))
-            .sync()
-            .channel();
+    return c;
   }
 
   @Override
-  public synchronized void close() {
-    if (channel != null) {
-      channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
-      channel = null;
-    }
-    if (group != null) {
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
-      group = null;
-    }
+  public void close() {
+    // nothing is kept open between notifications
   }
 }

@@ -91,6 +91,18 @@ class SystemdTest {
     return n;
   }
 
+  @org.junit.jupiter.api.Test
+  void socketAddressesAreWhatTheKernelExpects() {
+    byte[] path = SdNotify.sockaddr("/run/n.sock");
+    assertThat(path).hasSize(2 + 11 + 1).startsWith(1, 0, '/', 'r');
+    assertThat(path[path.length - 1]).isZero();
+    byte[] abs = SdNotify.sockaddr("@sd-x");
+    assertThat(abs).containsExactly(1, 0, 0, 's', 'd', '-', 'x');
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> SdNotify.sockaddr("/" + "x".repeat(120)))
+        .hasMessageContaining("longer than 108 bytes");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"path", "abstract"})
   void notifiesReadyReloadingAndStopping(String kind, @TempDir Path dir) throws Exception {
