@@ -37,6 +37,10 @@ class DaemonProcessTest {
     String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder pb =
         new ProcessBuilder(
+            // SIGHUP back to its default: a runner started under nohup passes it on ignored, and
+            // the JVM then never sees the reloads these tests send
+            "env",
+            "--default-signal=HUP",
             java,
             "-Xmx256m",
             "-cp",

@@ -93,6 +93,28 @@ public final class ServeCommand implements Callable<Integer> {
               return t;
             });
     sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> worker.submit(action));
+    if (sighupIgnored()) {
+      // the JVM keeps a signal its parent ignored (nohup, some CI runners) ignored: say so
+      org.slf4j.LoggerFactory.getLogger(ServeCommand.class)
+          .warn(
+              "SIGHUP was ignored when this process started (nohup?): `airgap reload` and"
+                  + " `systemctl reload` cannot reach it; restart it without nohup");
+    }
+  }
+
+  /** Whether SIGHUP is in this process's ignored set ({@code SigIgn} of /proc/self/status). */
+  static boolean sighupIgnored() {
+    try {
+      for (String line :
+          java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("SigIgn:")) {
+          return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & 1L) != 0;
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      return false;
+    }
+    return false;
   }
 
   static void printBanner(Appliance a, PrintStream out) {
