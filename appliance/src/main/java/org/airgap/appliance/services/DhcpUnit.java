@@ -55,7 +55,7 @@ public final class DhcpUnit implements ManagedService {
   private final ApplianceContext ctx;
   private DhcpServer server;
   private Dhcp6Server server6;
-  private Optional<Dhcp6Config> running6 = Optional.empty();
+  private RaConfig runningRa;
 
   /**
    * The servers' configs and what to tell the operator.
@@ -320,14 +320,16 @@ public final class DhcpUnit implements ManagedService {
       Dhcp6Config c6 = b.config6().get();
       server6 = new Dhcp6Server(c6, b.ra(), new DnsFeed6(ctx.leaseRecords(), c6.domain()));
       server6.start();
-      running6 = b.config6();
+      runningRa = b.ra();
     }
   }
 
   /**
    * SIGHUP: the YAML's and the dnsmasq files' hosts, ranges and options, and the site spec's
-   * workers, are read again and served from the next request on; leases are kept. A new config that
-   * does not load is refused and the running one stays.
+   * workers, are read again and served from the next request on by DHCPv4 and DHCPv6; leases are
+   * kept. Turning a family on or off, the interfaces, the lease files, the ports and the router
+   * advertisements' settings are reported as needing a restart. A new config that does not load is
+   * refused and the running one stays.
    */
   @Override
   public ReloadOutcome reload(ApplianceContext next) {
@@ -345,9 +347,20 @@ public final class DhcpUnit implements ManagedService {
       return ReloadOutcome.NEEDS_RESTART;
     }
     b.notes().forEach(n -> LOG.warn("dhcp: {}", n));
-    List<String> restart = new ArrayList<>(server == null ? List.of() : server.reload(b.config()));
-    if (!b.config6().equals(running6)) {
-      restart.add("DHCPv6 (ranges, hosts or options)"); // DHCPv6 is not reloaded live yet
+    List<String> restart = new ArrayList<>();
+    if (server != null) {
+      restart.addAll(server.reload(b.config()));
+    } else if (!b.config().pools().isEmpty()) {
+      restart.add("DHCPv4 (off until now)");
+    }
+    if (server6 != null && b.config6().isPresent()) {
+      restart.addAll(server6.reload(b.config6().get()));
+      if (!b.ra().equals(runningRa)) {
+        restart.add("dhcp.ra (router advertisements)");
+      }
+    } else if (server6 != null || b.config6().isPresent()) {
+      restart.add(
+          server6 == null ? "DHCPv6 (off until now)" : "DHCPv6 (no IPv6 range or host left)");
     }
     restart.forEach(r -> LOG.warn("dhcp: {} changed: needs a restart", r));
     return restart.isEmpty() ? ReloadOutcome.APPLIED : ReloadOutcome.NEEDS_RESTART;

@@ -49,7 +49,7 @@ public final class Dhcp6Server implements AutoCloseable {
     (byte) 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2
   };
 
-  private final Dhcp6Config config;
+  private volatile Dhcp6Config config;
   private final RaConfig raConfig;
   private final Lease6Listener leases;
   private final InstantSource clock;
@@ -162,6 +162,71 @@ public final class Dhcp6Server implements AutoCloseable {
               + " CAP_NET_RAW (AmbientCapabilities=CAP_NET_RAW in the unit) or run radvd",
           e.getMessage());
     }
+  }
+
+  /**
+   * Applies a new config while serving (SIGHUP): ranges, hosts, DNS servers, domains, lease times,
+   * rapid commit and limits take effect with the next request; bindings are kept. What the sockets
+   * or the router advertisements were built from stays as it was and is returned: the served
+   * interfaces (also when new ranges would pick other ones), the lease file, the port, the
+   * advertised prefixes.
+   *
+   * @return what of {@code next} needs a restart (empty: all of it is in effect)
+   */
+  public synchronized List<String> reload(Dhcp6Config next) {
+    Dhcp6Config now = config;
+    List<String> restart = new ArrayList<>();
+    if (!next.interfaces().equals(now.interfaces())) {
+      restart.add("dhcp.interfaces (DHCPv6)");
+    } else if (next.interfaces().isEmpty() && !sameLinks(next)) {
+      restart.add("the interfaces DHCPv6 serves (the ranges now match other ones)");
+    }
+    if (!next.leaseFile().equals(now.leaseFile())) {
+      restart.add("the DHCPv6 lease file");
+    }
+    if (next.serverPort() != now.serverPort()) {
+      restart.add("the DHCPv6 port");
+    }
+    if (ra != null && raConfig.prefixes().isEmpty() && !prefixes(next).equals(prefixes(now))) {
+      restart.add("the prefixes in router advertisements");
+    }
+    Dhcp6Config kept =
+        new Dhcp6Config(
+            now.interfaces(),
+            next.ranges(),
+            next.hosts(),
+            next.dnsServers(),
+            next.domains(),
+            next.leaseTime(),
+            next.rapidCommit(),
+            next.leaseMax(),
+            next.ignoreUnknown(),
+            now.leaseFile(),
+            now.serverPort(),
+            next.offerHold(),
+            next.declineHold());
+    if (engine != null) {
+      engine.reload(kept);
+    }
+    config = kept;
+    LOG.info(
+        "dhcp: DHCPv6 reloaded: {} ranges, {} hosts", kept.ranges().size(), kept.hosts().size());
+    return restart;
+  }
+
+  private boolean sameLinks(Dhcp6Config next) {
+    try {
+      return links(next).stream()
+          .map(Link6::ifname)
+          .toList()
+          .equals(links.stream().map(Link6::ifname).toList());
+    } catch (Dhcp6Exception e) {
+      return false;
+    }
+  }
+
+  private static List<Network> prefixes(Dhcp6Config c) {
+    return c.ranges().stream().map(Range6::network).distinct().toList();
   }
 
   /** Why router advertisements are not sent although enabled, if they are not. */

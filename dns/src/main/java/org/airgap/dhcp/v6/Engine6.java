@@ -42,7 +42,7 @@ final class Engine6 implements AutoCloseable {
   static final int NOT_ON_LINK = 4;
   private static final int MAX_PROBES = 65_536;
 
-  private final Dhcp6Config config;
+  private Dhcp6Config config; // guarded by this: swapped by reload()
   private final Lease6Store store;
   private final Lease6Listener listener;
   private final InstantSource clock;
@@ -94,6 +94,18 @@ final class Engine6 implements AutoCloseable {
     s.leases().values().forEach(this::put);
     declined.putAll(s.declined());
     s.leases().values().forEach(listener::bound);
+  }
+
+  /**
+   * Serves {@code next}'s ranges, hosts, options and limits from the next request on; bindings,
+   * offers and quarantined addresses are kept.
+   */
+  synchronized void reload(Dhcp6Config next) {
+    config = next;
+    staticAddresses.clear();
+    for (Host6 h : next.hosts()) {
+      h.address().ifPresent(a -> staticAddresses.putIfAbsent(a, h));
+    }
   }
 
   private void put(Lease6 l) {

@@ -341,4 +341,59 @@ class Dhcp6ClientsTest {
       assertThat(server.counters().getOrDefault("errors", 0L)).isZero();
     }
   }
+
+  @Test
+  @Order(6)
+  void reloadServesNewRangesAndHostsAndKeepsTheBindings() throws Exception {
+    List<Lease6> before = server.leases();
+    assertThat(before).isNotEmpty();
+    String mac = "52:54:00:99:00:66";
+    Inet6Address worker = ip6("fd99::66");
+    setMac(mac);
+    net.in(net.client, "ip -6 addr replace fe80::99:6/64 dev " + net.clientIf + " nodad");
+    try (Client6 c = Client6.open(net, "fe80::99:6")) {
+      Dhcp6Message old = c.exchange(solicit(uuid(7), 1, false)).orElseThrow();
+      assertThat(RANGE.inRange(firstIa(old).addresses().get(0))).isTrue();
+
+      Range6 moved =
+          new Range6(
+              Network.parse("fd99::/64"),
+              ip6("fd99::200"),
+              ip6("fd99::2ff"),
+              Optional.empty(),
+              false);
+      Dhcp6Config now = Dhcp6Config.of(dir.resolve("dhcp/leases6.log"));
+      Dhcp6Config next =
+          now.withInterfaces(List.of(net.serverIf))
+              .withRanges(List.of(moved))
+              .withHosts(
+                  List.of(
+                      Host6.of(STATIC_MAC, STATIC, "master-0"), Host6.of(mac, worker, "worker-6")))
+              .withDomains(List.of("lab.example"))
+              .withDeclineHold(Duration.ofMinutes(10));
+      // as SIGHUP does: the whole new config; nothing in it needs a restart
+      assertThat(server.reload(next)).isEmpty();
+      assertThat(server.leases()).containsExactlyElementsOf(before);
+
+      Dhcp6Message adv = c.exchange(solicit(uuid(8), 1, false)).orElseThrow();
+      assertThat(firstIa(adv).addresses())
+          .as("the new static host, by the frame's MAC")
+          .containsExactly(worker);
+      Dhcp6Message reply =
+          c.exchange(withServer(REQUEST, uuid(8), adv.serverId().orElseThrow(), 1, worker))
+              .orElseThrow();
+      assertThat(firstIa(reply).addresses()).containsExactly(worker);
+      assertThat(lease(worker).orElseThrow().hostname()).contains("worker-6");
+
+      setMac("52:54:00:99:00:67");
+      Dhcp6Message ranged = c.exchange(solicit(uuid(9), 1, false)).orElseThrow();
+      assertThat(moved.inRange(firstIa(ranged).addresses().get(0)))
+          .as("an unknown client gets an address of the new range")
+          .isTrue();
+
+      assertThat(server.reload(next.withInterfaces(List.of("eth7"))))
+          .containsExactly("dhcp.interfaces (DHCPv6)");
+      assertThat(server.reload(next.withServerPort(1547))).containsExactly("the DHCPv6 port");
+    }
+  }
 }
