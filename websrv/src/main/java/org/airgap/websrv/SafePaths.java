@@ -1,5 +1,7 @@
 package org.airgap.websrv;
 
+import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -7,6 +9,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,8 +21,11 @@ import java.util.List;
  * every allowed folder (403).
  */
 final class SafePaths {
-  /** A resolved request: the real file or folder, and whether the URL ended with a slash. */
-  record Target(Path file, String urlPath, boolean trailingSlash) {}
+  /**
+   * A resolved request: the real file or folder, its attributes (not following a link: {@code file}
+   * is real, so they are the target's), and whether the URL ended with a slash.
+   */
+  record Target(Path file, BasicFileAttributes attributes, String urlPath, boolean trailingSlash) {}
 
   private final Path root;
   private final List<Path> allowed;
@@ -93,15 +99,46 @@ final class SafePaths {
       throw new WebErrorException(WebError.BAD_REQUEST, "path leaves the root");
     }
     Path real;
+    BasicFileAttributes attributes;
     try {
-      real = p.toRealPath();
+      // The root is real: when no name below it is a symlink, the path is its own real path. One
+      // lstat per segment (two for /images/x.iso) instead of realpath(3)'s readlink on every
+      // component from /; the last lstat is the file's attributes, which the caller needs anyway.
+      attributes = linkFree(p);
+      if (attributes != null) {
+        real = p;
+      } else {
+        real = p.toRealPath();
+        attributes = Files.readAttributes(real, BasicFileAttributes.class, NOFOLLOW_LINKS);
+      }
     } catch (IOException e) {
       throw new WebErrorException(WebError.NOT_FOUND, "no such file");
     }
     if (!real.startsWith(root) && allowed.stream().noneMatch(real::startsWith)) {
       throw new WebErrorException(WebError.FORBIDDEN, "symlink points outside the root");
     }
-    return new Target(real, path, trailingSlash);
+    return new Target(real, attributes, path, trailingSlash);
+  }
+
+  /**
+   * The attributes of {@code p} when no segment of it below the root is a symlink; null when one is
+   * (the caller resolves the links).
+   */
+  private BasicFileAttributes linkFree(Path p) throws IOException {
+    Path rel = root.relativize(p);
+    if (rel.toString().isEmpty()) {
+      return Files.readAttributes(root, BasicFileAttributes.class, NOFOLLOW_LINKS); // "/" itself
+    }
+    Path at = root;
+    BasicFileAttributes a = null;
+    for (Path segment : rel) {
+      at = at.resolve(segment);
+      a = Files.readAttributes(at, BasicFileAttributes.class, NOFOLLOW_LINKS);
+      if (a.isSymbolicLink()) {
+        return null;
+      }
+    }
+    return a;
   }
 
   private static int indexOfAny(String s, char a, char b) {

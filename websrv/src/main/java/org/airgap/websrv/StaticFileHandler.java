@@ -34,7 +34,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -147,8 +146,7 @@ final class StaticFileHandler extends SimpleChannelInboundHandler<HttpObject> {
       throw new WebErrorException(WebError.METHOD_NOT_ALLOWED, "only GET and HEAD");
     }
     SafePaths.Target t = paths.resolve(ex.req.uri());
-    BasicFileAttributes a =
-        Files.readAttributes(t.file(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    BasicFileAttributes a = t.attributes();
     if (a.isDirectory()) {
       serveDirectory(ex, t);
       return;
