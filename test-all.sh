@@ -83,8 +83,11 @@ YAML
     echo "launcher smoke: no ready daemon"; cat "$out" "$tmp/serve.err"; kill $pid 2>/dev/null; exit 1
   fi
   kill $pid; wait $pid || true
-  if (cd "$clone" && ./airgap --version 2>&1) | grep -q building; then
-    echo "launcher smoke: the launcher rebuilt a current jar"; exit 1
+  if (cd "$clone" && ./airgap --version 2>&1) | grep -q 'building\|recording'; then
+    echo "launcher smoke: the launcher rebuilt a current jar or re-recorded its class archive"; exit 1
+  fi
+  if [ ! -s "$clone/appliance/target/airgap.jsa" ]; then
+    echo "launcher smoke: no class archive recorded"; cat "$tmp/serve.err"; exit 1
   fi
   rm -rf "$tmp"
   echo "launcher smoke: ./airgap serve from a clean clone reached /readyz"

@@ -53,6 +53,11 @@ put() { # put MODE SRC DEST
   installed+=("$3")
 }
 put 0644 "$jar" /usr/lib/airgap/airgap.jar
+# the class archive of a start, for this jar and this JDK (systemd/airgap-cds; skipped when the
+# training start fails, as it does for a jar that is not airgap's)
+rm -f "$root/usr/lib/airgap/airgap.jsa"
+"$here/airgap-cds" "$root/usr/lib/airgap/airgap.jar" "$root/usr/lib/airgap/airgap.jsa"
+[ -f "$root/usr/lib/airgap/airgap.jsa" ] && installed+=(/usr/lib/airgap/airgap.jsa)
 put 0755 "$here/airgap.wrapper" /usr/bin/airgap
 put 0644 "$here/airgap.service" /usr/lib/systemd/system/airgap.service
 put 0644 "$here/airgap.sysusers" /usr/lib/sysusers.d/airgap.conf
