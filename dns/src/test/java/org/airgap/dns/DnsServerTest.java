@@ -54,6 +54,12 @@ class DnsServerTest {
   }
 
   @Test
+  void eventLoopsAreHalfTheProcessorsFromOneToFour() {
+    assertThat(List.of(1, 2, 3, 4, 8, 16, 64).stream().map(DnsServer::eventLoops))
+        .containsExactly(1, 1, 1, 2, 4, 4, 4);
+  }
+
+  @Test
   void udpAndTcpShareOnePort() throws Exception {
     InetSocketAddress a = server.addresses().get(0);
     assertThat(a.getPort()).isPositive();
