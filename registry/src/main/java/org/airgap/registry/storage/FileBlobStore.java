@@ -44,16 +44,49 @@ public final class FileBlobStore implements BlobStore {
   private final Map<String, UploadState> live = new ConcurrentHashMap<>();
 
   /** In-memory progress of an upload: its lock and the sha256 of its first {@code hashed} bytes. */
+  /**
+   * Written bytes after which an upload's data file is flushed in the background while the upload
+   * goes on, so that the fsync before the 201 finds little left to write: a 1 GiB body otherwise
+   * waited ~0.3 s here, all of it after the last byte arrived.
+   */
+  static final long WRITEBACK_EVERY = 64L << 20;
+
+  /** One thread for all background flushes: they are disk-bound, and best effort. */
+  private static final java.util.concurrent.ExecutorService WRITEBACK =
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "registry-writeback");
+            t.setDaemon(true);
+            return t;
+          });
+
   private static final class UploadState {
     MessageDigest sha256 = Digest.hasher("sha256");
     long hashed;
+    long unflushed;
+    final java.util.concurrent.atomic.AtomicBoolean flushing =
+        new java.util.concurrent.atomic.AtomicBoolean();
 
     /** A request is appending right now: the purge leaves the upload alone. */
     volatile boolean writing;
   }
 
+  private final long writebackEvery;
+  private final java.util.concurrent.atomic.AtomicLong writebacks =
+      new java.util.concurrent.atomic.AtomicLong();
+
   public FileBlobStore(Path root) {
+    this(root, WRITEBACK_EVERY);
+  }
+
+  FileBlobStore(Path root, long writebackEvery) {
     this.root = root;
+    this.writebackEvery = writebackEvery;
+  }
+
+  /** Background flushes done so far (tests). */
+  long writebacks() {
+    return writebacks.get();
   }
 
   Path blobFile(Digest d) {
@@ -401,6 +434,11 @@ public final class FileBlobStore implements BlobStore {
                 st.sha256.update(buf, 0, n);
                 st.hashed += n;
               }
+              st.unflushed += n;
+              if (st.unflushed >= writebackEvery && st.flushing.compareAndSet(false, true)) {
+                st.unflushed = 0;
+                writeBack(data(), st);
+              }
             }
             ok = true;
           } finally {
@@ -419,6 +457,25 @@ public final class FileBlobStore implements BlobStore {
           live.remove(id);
           throw new NoSuchFileException("upload " + id + " is gone");
         }
+      }
+    }
+
+    /** fdatasync of what was written so far, off the request's thread; failures don't matter. */
+    private void writeBack(Path data, UploadState st) {
+      try {
+        WRITEBACK.execute(
+            () -> {
+              try (FileChannel c = FileChannel.open(data, StandardOpenOption.WRITE)) {
+                c.force(false);
+                writebacks.incrementAndGet();
+              } catch (IOException | RuntimeException e) {
+                // the upload was finished, cancelled or purged meanwhile: commit syncs anyway
+              } finally {
+                st.flushing.set(false);
+              }
+            });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        st.flushing.set(false);
       }
     }
 

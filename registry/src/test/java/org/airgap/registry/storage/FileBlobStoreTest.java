@@ -41,4 +41,24 @@ class FileBlobStoreTest extends BlobStoreContract {
     assertThat(again.commit(d)).isEqualTo(d);
     assertThat(Files.exists(restarted.blobFile(d))).isTrue();
   }
+
+  @Test
+  void bigUploadsAreFlushedWhileTheyArriveAndStayExact() throws Exception {
+    FileBlobStore small = new FileBlobStore(root, 1 << 20); // a flush per MiB written
+    byte[] b = new byte[12 << 20];
+    new java.util.Random(5).nextBytes(b);
+    BlobStore.BlobUpload up = small.newUpload();
+    long at = 0;
+    for (int i = 0; i < 6; i++) { // six PATCHes of 2 MiB
+      at = up.append(new ByteArrayInputStream(b, (int) at, 2 << 20), at);
+    }
+    Digest d = Digest.sha256(b);
+    assertThat(up.commit(d)).isEqualTo(d);
+    assertThat(small.blobFile(d)).hasBinaryContent(b);
+    long end = System.nanoTime() + 10_000_000_000L; // the flushes run on their own thread
+    while (small.writebacks() == 0 && System.nanoTime() < end) {
+      Thread.sleep(20);
+    }
+    assertThat(small.writebacks()).as("background flushes during the upload").isPositive();
+  }
 }
