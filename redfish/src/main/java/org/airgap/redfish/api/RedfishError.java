@@ -122,6 +122,21 @@ public enum RedfishError {
       "SessionLimitExceeded",
       "The session limit of %1 has been reached.",
       "Log out of unused sessions (DELETE them) and retry."),
+  MEDIA_UNAUTHORIZED(
+      400,
+      "ResourceAtUriUnauthorized",
+      "While accessing the resource at %1, the service received an authorization error: %2",
+      "Send the UserName and Password the image server accepts with InsertMedia."),
+  MEDIA_UNREACHABLE(
+      400,
+      "CouldNotEstablishConnection",
+      "The service failed to get the image at %1: %2",
+      "Check that the Image URL is right and its server reachable from the BMC's host."),
+  MEDIA_REFUSED(
+      400,
+      "ActionParameterValueError",
+      "The image server answered %2 for the Image %1 of the action InsertMedia.",
+      "Check the Image URL: the file must exist on the server."),
   INTERNAL_ERROR(
       500,
       "InternalError",

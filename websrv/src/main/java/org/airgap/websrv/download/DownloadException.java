@@ -15,13 +15,25 @@ public final class DownloadException extends RuntimeException {
   }
 
   private final Kind kind;
+  private final int status;
 
   public DownloadException(Kind kind, String message, Throwable cause) {
+    this(kind, message, cause, 0);
+  }
+
+  /** With the HTTP status the server answered ({@link Kind#HTTP_STATUS}). */
+  public DownloadException(Kind kind, String message, Throwable cause, int status) {
     super(message, cause);
     this.kind = kind;
+    this.status = status;
   }
 
   public Kind kind() {
     return kind;
+  }
+
+  /** The final HTTP status the server answered, when that is why it failed. */
+  public java.util.OptionalInt status() {
+    return status == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(status);
   }
 }

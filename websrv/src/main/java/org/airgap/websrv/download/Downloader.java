@@ -248,7 +248,8 @@ public final class Downloader implements AutoCloseable {
       throw new DownloadException(
           DownloadException.Kind.HTTP_STATUS,
           req.source() + ": HTTP " + code + " " + response.getReasonPhrase(),
-          null);
+          null,
+          code);
     }
     resumedFrom[0] = start;
     writeMeta(req, response);
