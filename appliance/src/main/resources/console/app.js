@@ -258,8 +258,17 @@ function renderCluster(c) {
     body.replaceChildren(el("p", { class: "placeholder" }, "No site spec is configured: the control module's phases appear here once one is."));
     return;
   }
-  body.replaceChildren(el("div", { class: "table-wrap", id: "cluster-phases" }));
+  body.replaceChildren(el("div", { class: "table-wrap", id: "cluster-phases" }),
+    el("h3", {}, "Workers"), el("div", { class: "table-wrap", id: "cluster-workers" }));
   state.tables["cluster-phases"] = null;
+  state.tables["cluster-workers"] = null;
+  table("cluster-workers", "Workers", [
+    { label: "Worker", value: x => x.name, cell: x => el("span", {}, el("strong", {}, x.name), el("br"), el("code", { class: "muted" }, x.mac)) },
+    { label: "Cluster", value: x => x.cluster },
+    { label: "Address", value: x => x.address || "", cell: x => x.address ? el("code", {}, x.address) : "—" },
+    { label: "BMC", value: x => x.bmc, cell: x => stateBadge(x.bmc) },
+    { label: "Power", value: x => x.power, cell: x => el("span", { class: "state-" + x.power }, x.power) },
+  ], c.workers || [], "No workers in the spec.");
   table("cluster-phases", "Phases", [
     { label: "Phase", value: x => x.name },
     { label: "State", value: x => x.state, cell: x => stateBadge(x.state) },

@@ -540,6 +540,54 @@ final class SiteView {
 
   // ---- /api/cluster ----------------------------------------------------------------------
 
+  /**
+   * The hosted clusters' workers as the spec makes them (name, MAC, UUID, address), and whether the
+   * Redfish facade has each as a machine (by UUID, else name) with its power state: the BMCs the
+   * BareMetalHosts point at.
+   */
+  private void workers(org.airgap.appliance.config.AirgapConfig cfg, ArrayNode out) {
+    java.util.Map<String, org.airgap.redfish.driver.Machine> byUuid = new java.util.HashMap<>();
+    java.util.Map<String, org.airgap.redfish.driver.Machine> byName = new java.util.HashMap<>();
+    Optional<MachineDriver> driver = driver();
+    try {
+      driver.ifPresent(
+          d ->
+              d.machines()
+                  .forEach(
+                      m -> {
+                        byUuid.put(m.uuid().toString(), m);
+                        byName.put(m.name(), m);
+                      }));
+    } catch (RuntimeException e) {
+      driver = Optional.empty(); // the backend is unreachable right now: say "unknown" below
+    }
+    for (org.airgap.appliance.cluster.ClusterFeeds.Machine w :
+        org.airgap.appliance.cluster.ClusterFeeds.machines(cfg)) {
+      ObjectNode n = out.addObject();
+      n.put("cluster", w.cluster());
+      n.put("name", w.name());
+      n.put("mac", w.mac());
+      n.put("uuid", w.uuid());
+      w.address()
+          .ifPresentOrElse(a -> n.put("address", a.getHostAddress()), () -> n.putNull("address"));
+      org.airgap.redfish.driver.Machine m = byUuid.getOrDefault(w.uuid(), byName.get(w.name()));
+      if (driver.isEmpty()) {
+        n.put("bmc", "unknown");
+        n.put("power", "Unknown");
+      } else if (m == null) {
+        n.put("bmc", "missing");
+        n.put("power", "Unknown");
+      } else {
+        n.put("bmc", "present");
+        try {
+          n.put("power", driver.get().state(m).power().redfish());
+        } catch (RuntimeException e) {
+          n.put("power", "Unknown");
+        }
+      }
+    }
+  }
+
   private volatile ObjectNode clusterCache;
   private volatile long clusterCachedAt;
 
@@ -592,6 +640,7 @@ final class SiteView {
         }
         ph.putArray("conditions");
       }
+      workers(cfg, out.putArray("workers"));
     }
     clusterCache = out;
     clusterCachedAt = now;

@@ -83,6 +83,22 @@ class ClusterFeedsTest {
           .contains("HostedCluster clusters/hosted-dual", "NodePool clusters/hosted-dual");
       assertThat(json.path("phases").get(5).path("objects").toString())
           .contains("BareMetalHost clusters-hosted-dual/hosted-dual-worker2");
+      // and the workers, each with its machine behind the Redfish facade
+      assertThat(json.path("workers").findValuesAsText("name"))
+          .containsExactly("hosted-dual-worker0", "hosted-dual-worker1", "hosted-dual-worker2");
+      assertThat(json.path("workers").findValuesAsText("bmc")).containsOnly("present");
+      assertThat(json.path("workers").get(0).path("mac").asText())
+          .isEqualTo(ClusterFeeds.machines(cfg).get(0).mac());
+      assertThat(json.path("workers").get(0).path("power").asText()).isIn("On", "Off");
+      try (java.io.InputStream in =
+          org.airgap.appliance.admin.AdminServer.class.getResourceAsStream(
+              "/schemas/api/cluster.json")) {
+        var schema =
+            com.networknt.schema.SchemaRegistry.withDefaultDialect(
+                    com.networknt.schema.SpecificationVersion.DRAFT_7)
+                .getSchema(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(schema.validate(json)).as("/api/cluster against its schema").isEmpty();
+      }
     }
     var built = DhcpUnit.build(cfg, org.airgap.dns.dnsmasq.DnsmasqParser.system().parse(List.of()));
     String text = built.toString();
