@@ -3,7 +3,13 @@ package org.airgap.dhcp;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +29,11 @@ import java.util.concurrent.TimeUnit;
  * server side holds {@code 10.99.0.1/24} (and {@code fd99::1/64}), the client side starts without
  * an address. Code runs in a namespace either in this JVM ({@link #call}: a fresh thread that
  * {@code setns}es into it; sockets it opens and threads it starts stay there) or as a child process
- * ({@link #start}). {@link #close} kills every child by PID and deletes both namespaces, which
- * removes the veth.
+ * ({@link #start}). {@link #forward} relays a port on the host's loopback to an address inside a
+ * namespace (a browser on the host reaching an appliance started there); {@link #dhclient} runs
+ * Debian's dhclient once in the client namespace. {@link #close} kills every child by PID and
+ * deletes both namespaces, which removes the veth. Also published as dns's test jar for the
+ * appliance's tests.
  */
 public final class NetnsHarness implements AutoCloseable {
   public static final String SERVER_ADDRESS = "10.99.0.1";
@@ -32,6 +43,7 @@ public final class NetnsHarness implements AutoCloseable {
   public final String serverIf;
   public final String clientIf;
   private final List<Process> processes = new ArrayList<>();
+  private final List<AutoCloseable> forwarders = new ArrayList<>();
 
   static {
     Native.register(NetnsHarness.class, "c");
@@ -158,12 +170,7 @@ public final class NetnsHarness implements AutoCloseable {
     FutureTask<T> f =
         new FutureTask<>(
             () -> {
-              int fd = open("/run/netns/" + ns, 0x80000); // O_RDONLY | O_CLOEXEC
-              try {
-                setns(fd, 0x40000000); // CLONE_NEWNET
-              } finally {
-                close(fd);
-              }
+              enter(ns);
               return task.call();
             });
     Thread t = new Thread(f, "netns-" + ns);
@@ -177,6 +184,95 @@ public final class NetnsHarness implements AutoCloseable {
       throw new IllegalStateException(e.getCause());
     } catch (Exception e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Moves the calling thread into {@code ns}. */
+  private static void enter(String ns) {
+    int fd = open("/run/netns/" + ns, 0x80000); // O_RDONLY | O_CLOEXEC
+    try {
+      setns(fd, 0x40000000); // CLONE_NEWNET
+    } finally {
+      close(fd);
+    }
+  }
+
+  /**
+   * A port on the host's 127.0.0.1 whose connections are relayed to {@code target} inside {@code
+   * ns}; closed with this harness.
+   */
+  public InetSocketAddress forward(String ns, InetSocketAddress target) {
+    try {
+      ServerSocket listen = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      // every thread of this pool is born inside ns, so its connects happen there
+      ExecutorService inside =
+          Executors.newCachedThreadPool(
+              r -> {
+                Thread t =
+                    new Thread(
+                        () -> {
+                          enter(ns);
+                          r.run();
+                        },
+                        "netns-forward-" + ns);
+                t.setDaemon(true);
+                return t;
+              });
+      Thread acceptor =
+          new Thread(
+              () -> {
+                while (!listen.isClosed()) {
+                  try {
+                    Socket outside = listen.accept();
+                    inside.execute(() -> relay(outside, target, inside));
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              },
+              "netns-accept-" + ns);
+      acceptor.setDaemon(true);
+      acceptor.start();
+      synchronized (forwarders) {
+        forwarders.add(listen);
+        forwarders.add(inside::shutdownNow);
+      }
+      return (InetSocketAddress) listen.getLocalSocketAddress();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void relay(Socket outside, InetSocketAddress target, ExecutorService inside) {
+    try (outside;
+        Socket there = new Socket()) {
+      there.connect(target, 5000);
+      FutureTask<Void> back =
+          new FutureTask<>(
+              () -> {
+                pump(there.getInputStream(), outside.getOutputStream(), outside);
+                return null;
+              });
+      inside.execute(back);
+      pump(outside.getInputStream(), there.getOutputStream(), there);
+      back.get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // the browser or the server went away: nothing to relay
+    }
+  }
+
+  private static void pump(InputStream in, OutputStream out, Socket to) throws IOException {
+    byte[] buf = new byte[16384];
+    try {
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        out.write(buf, 0, n);
+        out.flush();
+      }
+    } finally {
+      if (!to.isClosed()) {
+        to.shutdownOutput();
+      }
     }
   }
 
@@ -217,9 +313,62 @@ public final class NetnsHarness implements AutoCloseable {
     return s;
   }
 
-  /** Kills every child process, deletes both namespaces; never throws. */
+  /**
+   * Runs Debian's dhclient once in the client namespace with {@code mac} on the client side, a
+   * script, config, lease and PID file of the test's own in {@code dir}; the script records every
+   * event to the returned log (and sets the address inside the namespace only).
+   */
+  public Path dhclient(Path dir, String mac) throws IOException {
+    in(client, "ip addr flush dev " + clientIf);
+    in(client, "ip link set " + clientIf + " address " + mac);
+    Path log = dir.resolve("dhclient-" + mac.replace(':', '-') + ".events");
+    Path script =
+        recordingScript(
+            dir,
+            "dhclient.sh",
+            log,
+            "case \"$reason\" in BOUND|RENEW|REBIND|REBOOT) ip addr replace"
+                + " $new_ip_address/24 dev $interface;; esac");
+    Path conf = dir.resolve("dhclient.conf");
+    Files.writeString(
+        conf,
+        "timeout 20; retry 1; initial-interval 1;\n"
+            + "request subnet-mask, broadcast-address, routers, domain-name, domain-name-servers,"
+            + " domain-search, host-name;\n");
+    Result r =
+        run(
+            client,
+            Duration.ofSeconds(40),
+            "dhclient",
+            "-4",
+            "-1",
+            "-cf",
+            conf.toString(),
+            "-sf",
+            script.toString(),
+            "-lf",
+            dir.resolve("dhclient.leases").toString(),
+            "-pf",
+            dir.resolve("dhclient.pid").toString(),
+            clientIf);
+    if (r.exit() != 0) {
+      throw new IllegalStateException("dhclient: exit " + r.exit() + ": " + r.output());
+    }
+    return log;
+  }
+
+  /** Kills every child process, stops the relays, deletes both namespaces; never throws. */
   @Override
   public void close() {
+    synchronized (forwarders) {
+      for (AutoCloseable c : forwarders) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          // best effort
+        }
+      }
+    }
     synchronized (processes) {
       for (Process p : processes) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -21,8 +21,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.airgap.appliance.Appliance;
-import org.airgap.appliance.Netns;
 import org.airgap.appliance.config.ConfigLoader;
+import org.airgap.dhcp.NetnsHarness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -58,7 +58,7 @@ class ConsoleLiveTest {
   @TempDir static Path dir;
   static Path var;
   static boolean mounted;
-  static Netns net;
+  static NetnsHarness net;
   static Appliance appliance;
   static String admin;
   static ChromeDriverService service;
@@ -71,7 +71,7 @@ class ConsoleLiveTest {
     var = Files.createDirectories(dir.resolve("var"));
     sh("mount -t tmpfs -o size=16m,mode=0750 airgap-test " + var);
     mounted = true;
-    net = Netns.create();
+    net = NetnsHarness.create();
     String yaml =
         "data-dir: "
             + var

@@ -9,11 +9,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.airgap.appliance.Appliance;
-import org.airgap.appliance.Netns;
 import org.airgap.appliance.config.AirgapConfig;
 import org.airgap.appliance.config.ConfigLoader;
 import org.airgap.appliance.services.DhcpUnit;
 import org.airgap.dhcp.Lease;
+import org.airgap.dhcp.NetnsHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.SimpleResolver;
@@ -30,7 +30,7 @@ class ClusterDhcpTest {
   @Test
   void aWorkersMacGetsItsNameAndTheNameResolves(@TempDir Path dir) throws Exception {
     ClusterRendererTest.site(dir, "dual");
-    try (Netns net = Netns.create()) {
+    try (NetnsHarness net = NetnsHarness.create()) {
       String yaml =
           ClusterRendererTest.spec(dir, "dual")
               + "registry: { listen: [\"127.0.0.1:0\"] }\n"
@@ -63,7 +63,7 @@ class ClusterDhcpTest {
             .contains("reason=BOUND")
             .contains("new_host_name=" + worker)
             .contains("new_domain_name=" + domain)
-            .contains("new_routers=" + Netns.SERVER_ADDRESS)
+            .contains("new_routers=" + NetnsHarness.SERVER_ADDRESS)
             .containsPattern("new_ip_address=10\\.99\\.0\\.10[0-9]\\b");
         Lease lease =
             dhcp.leases().stream()
