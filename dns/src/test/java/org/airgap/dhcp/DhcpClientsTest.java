@@ -128,35 +128,7 @@ class DhcpClientsTest {
   void dhclientGetsTheStaticLeaseWithOptionsRenewsAndReleases() throws Exception {
     client(STATIC_MAC);
     Path log = dir.resolve("dhclient.events");
-    Path script =
-        NetnsHarness.recordingScript(
-            dir,
-            "dhclient.sh",
-            log,
-            "case \"$reason\" in BOUND|RENEW|REBIND|REBOOT) ip addr replace"
-                + " $new_ip_address/24 dev $interface;; esac");
-    Path conf = dir.resolve("dhclient.conf");
-    Files.writeString(
-        conf,
-        "timeout 20; retry 1; initial-interval 1;\n"
-            + "request subnet-mask, broadcast-address, routers, domain-name, domain-name-servers,"
-            + " domain-search, host-name, ntp-servers, interface-mtu;\n");
-    Path leases = dir.resolve("dhclient.leases");
-    Path pid = dir.resolve("dhclient.pid");
-    String[] args = {
-      "dhclient",
-      "-4",
-      "-1",
-      "-cf",
-      conf.toString(),
-      "-sf",
-      script.toString(),
-      "-lf",
-      leases.toString(),
-      "-pf",
-      pid.toString(),
-      net.clientIf
-    };
+    String[] args = net.dhclientArgs(dir, log);
     NetnsHarness.Result r = net.run(net.client, Duration.ofSeconds(40), args);
     assertThat(r.exit()).as(r.output()).isZero();
     String events = read(log);

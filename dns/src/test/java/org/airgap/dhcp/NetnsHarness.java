@@ -314,14 +314,12 @@ public final class NetnsHarness implements AutoCloseable {
   }
 
   /**
-   * Runs Debian's dhclient once in the client namespace with {@code mac} on the client side, a
-   * script, config, lease and PID file of the test's own in {@code dir}; the script records every
-   * event to the returned log (and sets the address inside the namespace only).
+   * Debian's dhclient once ({@code -4 -1}) on the client side with a script, config, lease and PID
+   * file of the test's own in {@code dir}: its arguments ({@code [2]} is {@code -1}; {@code -r}
+   * there releases). The script records every event to {@code log} and sets the address inside the
+   * namespace only; the config asks for the usual options plus NTP servers and MTU.
    */
-  public Path dhclient(Path dir, String mac) throws IOException {
-    in(client, "ip addr flush dev " + clientIf);
-    in(client, "ip link set " + clientIf + " address " + mac);
-    Path log = dir.resolve("dhclient-" + mac.replace(':', '-') + ".events");
+  public String[] dhclientArgs(Path dir, Path log) throws IOException {
     Path script =
         recordingScript(
             dir,
@@ -334,23 +332,32 @@ public final class NetnsHarness implements AutoCloseable {
         conf,
         "timeout 20; retry 1; initial-interval 1;\n"
             + "request subnet-mask, broadcast-address, routers, domain-name, domain-name-servers,"
-            + " domain-search, host-name;\n");
-    Result r =
-        run(
-            client,
-            Duration.ofSeconds(40),
-            "dhclient",
-            "-4",
-            "-1",
-            "-cf",
-            conf.toString(),
-            "-sf",
-            script.toString(),
-            "-lf",
-            dir.resolve("dhclient.leases").toString(),
-            "-pf",
-            dir.resolve("dhclient.pid").toString(),
-            clientIf);
+            + " domain-search, host-name, ntp-servers, interface-mtu;\n");
+    return new String[] {
+      "dhclient",
+      "-4",
+      "-1",
+      "-cf",
+      conf.toString(),
+      "-sf",
+      script.toString(),
+      "-lf",
+      dir.resolve("dhclient.leases").toString(),
+      "-pf",
+      dir.resolve("dhclient.pid").toString(),
+      clientIf
+    };
+  }
+
+  /**
+   * Runs {@link #dhclientArgs} once with {@code mac} on the client side (its address flushed first)
+   * and returns the event log; fails when dhclient gets no lease.
+   */
+  public Path dhclient(Path dir, String mac) throws IOException {
+    in(client, "ip addr flush dev " + clientIf);
+    in(client, "ip link set " + clientIf + " address " + mac);
+    Path log = dir.resolve("dhclient-" + mac.replace(':', '-') + ".events");
+    Result r = run(client, Duration.ofSeconds(40), dhclientArgs(dir, log));
     if (r.exit() != 0) {
       throw new IllegalStateException("dhclient: exit " + r.exit() + ": " + r.output());
     }
