@@ -8,9 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -33,28 +31,15 @@ class DhcpKillTest {
   }
 
   Process startServer(int n) throws Exception {
-    Path log = dir.resolve("server-" + n + ".log");
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Process p =
-        net.start(
-            net.server,
-            log,
-            java,
-            "-cp",
-            System.getProperty("java.class.path"),
-            DhcpMain.class.getName(),
-            dir.resolve("dhcp/leases4.log").toString(),
-            net.serverIf,
-            "10.99.0.0/24",
-            "10.99.0.100",
-            "10.99.0.200");
-    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!Files.readString(log).contains("ready")) {
-      assertThat(p.isAlive()).as(Files.readString(log)).isTrue();
-      assertThat(System.nanoTime()).as("server start").isLessThan(end);
-      Thread.sleep(100);
-    }
-    return p;
+    return net.startJava(
+        net.server,
+        dir.resolve("server-" + n + ".log"),
+        DhcpMain.class,
+        dir.resolve("dhcp/leases4.log").toString(),
+        net.serverIf,
+        "10.99.0.0/24",
+        "10.99.0.100",
+        "10.99.0.200");
   }
 
   @Test

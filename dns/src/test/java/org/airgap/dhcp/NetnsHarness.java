@@ -165,6 +165,32 @@ public final class NetnsHarness implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts {@code main} in a JVM of its own inside {@code ns}, with this test's class path, and
+   * waits until its output (in {@code log}) says {@code ready}; {@link #close} kills it if it still
+   * runs.
+   */
+  public Process startJava(String ns, Path log, Class<?> main, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(main.getName());
+    cmd.addAll(List.of(args));
+    Process p = start(ns, log, cmd.toArray(String[]::new));
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!Files.readString(log).contains("ready")) {
+      if (!p.isAlive() || System.nanoTime() > end) {
+        throw new IllegalStateException(
+            main.getSimpleName()
+                + (p.isAlive() ? " not ready in 30 s: " : " exited: ")
+                + Files.readString(log));
+      }
+      Thread.sleep(100);
+    }
+    return p;
+  }
+
   /** Runs {@code task} on a thread inside {@code ns}: its sockets and threads stay there. */
   public <T> T call(String ns, Callable<T> task) {
     FutureTask<T> f =

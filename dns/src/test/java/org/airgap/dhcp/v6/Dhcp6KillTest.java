@@ -5,9 +5,7 @@ import static org.airgap.dhcp.v6.Dhcp6Message.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.Inet6Address;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,28 +27,15 @@ class Dhcp6KillTest {
   }
 
   Process startServer(int n) throws Exception {
-    Path log = dir.resolve("server-" + n + ".log");
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Process p =
-        net.start(
-            net.server,
-            log,
-            java,
-            "-cp",
-            System.getProperty("java.class.path"),
-            Dhcp6Main.class.getName(),
-            dir.resolve("dhcp/leases6.log").toString(),
-            net.serverIf,
-            "fd99::/64",
-            "fd99::1000",
-            "fd99::1fff");
-    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!Files.readString(log).contains("ready")) {
-      assertThat(p.isAlive()).as(Files.readString(log)).isTrue();
-      assertThat(System.nanoTime()).as("server start").isLessThan(end);
-      Thread.sleep(100);
-    }
-    return p;
+    return net.startJava(
+        net.server,
+        dir.resolve("server-" + n + ".log"),
+        Dhcp6Main.class,
+        dir.resolve("dhcp/leases6.log").toString(),
+        net.serverIf,
+        "fd99::/64",
+        "fd99::1000",
+        "fd99::1fff");
   }
 
   @Test
