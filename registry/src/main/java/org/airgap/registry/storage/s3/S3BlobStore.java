@@ -24,7 +24,6 @@ import org.airgap.registry.storage.StorageLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
@@ -404,46 +403,17 @@ public final class S3BlobStore implements BlobStore {
                               .destinationKey(to)));
       return;
     }
-    String mpu =
-        bucket
-            .call(
-                () -> bucket.client().createMultipartUpload(b -> b.bucket(bucket.bucket()).key(to)))
-            .uploadId();
+    String mpu = bucket.createMultipart(to);
     List<CompletedPart> parts = new ArrayList<>();
     long step = 1L << 30;
     try {
       for (long off = 0; off < size; off += step) {
         int n = parts.size() + 1;
         String range = "bytes=" + off + "-" + (Math.min(size, off + step) - 1);
-        String etag =
-            bucket
-                .call(
-                    () ->
-                        bucket
-                            .client()
-                            .uploadPartCopy(
-                                b ->
-                                    b.sourceBucket(bucket.bucket())
-                                        .sourceKey(from)
-                                        .destinationBucket(bucket.bucket())
-                                        .destinationKey(to)
-                                        .uploadId(mpu)
-                                        .partNumber(n)
-                                        .copySourceRange(range)))
-                .copyPartResult()
-                .eTag();
+        String etag = bucket.uploadPartCopy(from, to, mpu, n, range);
         parts.add(CompletedPart.builder().partNumber(n).eTag(etag).build());
       }
-      bucket.call(
-          () ->
-              bucket
-                  .client()
-                  .completeMultipartUpload(
-                      b ->
-                          b.bucket(bucket.bucket())
-                              .key(to)
-                              .uploadId(mpu)
-                              .multipartUpload(m -> m.parts(parts))));
+      bucket.completeMultipart(to, mpu, parts);
     } catch (IOException | RuntimeException e) {
       abortQuietly(to, mpu);
       throw e;
@@ -592,11 +562,7 @@ public final class S3BlobStore implements BlobStore {
 
   private void abortQuietly(String key, String mpu) {
     try {
-      bucket.call(
-          () ->
-              bucket
-                  .client()
-                  .abortMultipartUpload(b -> b.bucket(bucket.bucket()).key(key).uploadId(mpu)));
+      bucket.abortMultipart(key, mpu);
     } catch (IOException e) {
       LOG.debug("abort of {} {}: {}", key, mpu, e.toString());
     }
@@ -739,37 +705,11 @@ public final class S3BlobStore implements BlobStore {
             }
             // a full part
             if (mpu == null) {
-              String created =
-                  bucket
-                      .call(
-                          () ->
-                              bucket
-                                  .client()
-                                  .createMultipartUpload(
-                                      b ->
-                                          b.bucket(bucket.bucket()).key(uploadPrefix(id) + "data")))
-                      .uploadId();
-              mpu = created;
+              mpu = bucket.createMultipart(uploadPrefix(id) + "data");
               etag = save(id, withMpu(st, mpu), Optional.of(etag));
             }
             int number = parts.size() + 1;
-            byte[] body = buf;
-            String m = mpu;
-            String partEtag =
-                bucket
-                    .call(
-                        () ->
-                            bucket
-                                .client()
-                                .uploadPart(
-                                    b ->
-                                        b.bucket(bucket.bucket())
-                                            .key(uploadPrefix(id) + "data")
-                                            .uploadId(m)
-                                            .partNumber(number)
-                                            .contentLength((long) body.length),
-                                    RequestBody.fromBytes(body)))
-                    .eTag();
+            String partEtag = bucket.uploadPart(uploadPrefix(id) + "data", mpu, number, buf);
             parts.add(new Part(number, buf.length, partEtag));
             fill = 0;
             if (System.currentTimeMillis() - lastBeat > 300_000) {
@@ -846,33 +786,10 @@ public final class S3BlobStore implements BlobStore {
             tail = t.readAllBytes();
           }
           int number = st.parts().size() + 1;
-          String etag =
-              bucket
-                  .call(
-                      () ->
-                          bucket
-                              .client()
-                              .uploadPart(
-                                  b ->
-                                      b.bucket(bucket.bucket())
-                                          .key(data)
-                                          .uploadId(st.mpu())
-                                          .partNumber(number)
-                                          .contentLength((long) tail.length),
-                                  RequestBody.fromBytes(tail)))
-                  .eTag();
+          String etag = bucket.uploadPart(data, st.mpu(), number, tail);
           parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
         }
-        bucket.call(
-            () ->
-                bucket
-                    .client()
-                    .completeMultipartUpload(
-                        b ->
-                            b.bucket(bucket.bucket())
-                                .key(data)
-                                .uploadId(st.mpu())
-                                .multipartUpload(m -> m.parts(parts))));
+        bucket.completeMultipart(data, st.mpu(), parts);
         if (expected.algorithm().equals("sha256") && l.sha256 != null && l.hashed == st.size()) {
           actual = Digest.of("sha256", l.sha256);
         } else {

@@ -38,6 +38,7 @@ import software.amazon.awssdk.http.apache5.ProxyConfiguration;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -409,6 +410,69 @@ public final class S3Bucket implements StorageHealth, AutoCloseable {
                 },
                 RequestBody.fromBytes(bytes)))
         .eTag();
+  }
+
+  // ---- multipart uploads: what the blob store's uploads and big copies are made of ----------
+
+  /** Starts a multipart upload of {@code objectKey}; returns its upload id. */
+  public String createMultipart(String objectKey) throws IOException {
+    return call(() -> client.createMultipartUpload(b -> b.bucket(bucket()).key(objectKey)))
+        .uploadId();
+  }
+
+  /** Uploads part {@code number} of a multipart upload; returns the part's ETag. */
+  public String uploadPart(String objectKey, String uploadId, int number, byte[] bytes)
+      throws IOException {
+    return call(() ->
+            client.uploadPart(
+                b ->
+                    b.bucket(bucket())
+                        .key(objectKey)
+                        .uploadId(uploadId)
+                        .partNumber(number)
+                        .contentLength((long) bytes.length),
+                RequestBody.fromBytes(bytes)))
+        .eTag();
+  }
+
+  /**
+   * Copies bytes {@code range} ({@code bytes=a-b}) of {@code fromKey} into part {@code number} of a
+   * multipart upload of {@code toKey}, server-side; returns the part's ETag.
+   */
+  public String uploadPartCopy(
+      String fromKey, String toKey, String uploadId, int number, String range) throws IOException {
+    return call(() ->
+            client.uploadPartCopy(
+                b ->
+                    b.sourceBucket(bucket())
+                        .sourceKey(fromKey)
+                        .destinationBucket(bucket())
+                        .destinationKey(toKey)
+                        .uploadId(uploadId)
+                        .partNumber(number)
+                        .copySourceRange(range)))
+        .copyPartResult()
+        .eTag();
+  }
+
+  /** Completes a multipart upload from its parts, in order. */
+  public void completeMultipart(String objectKey, String uploadId, List<CompletedPart> parts)
+      throws IOException {
+    call(
+        () ->
+            client.completeMultipartUpload(
+                b ->
+                    b.bucket(bucket())
+                        .key(objectKey)
+                        .uploadId(uploadId)
+                        .multipartUpload(m -> m.parts(parts))));
+  }
+
+  /** Aborts a multipart upload, dropping its parts. */
+  public void abortMultipart(String objectKey, String uploadId) throws IOException {
+    call(
+        () ->
+            client.abortMultipartUpload(b -> b.bucket(bucket()).key(objectKey).uploadId(uploadId)));
   }
 
   /** Deletes an object (no error if absent). */
