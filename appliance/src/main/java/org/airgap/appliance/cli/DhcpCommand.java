@@ -52,13 +52,7 @@ public final class DhcpCommand implements Callable<Integer> {
               "%-17s  %-10s  %-39s  %-24s  %-40s  %s%n",
               "MAC", "IAID", "ADDRESS6", "NAME", "EXPIRES", "DUID"));
       for (Lease6 l : leases) {
-        String exp =
-            l.expires().equals(Lease6.NEVER)
-                ? "never"
-                : l.expires()
-                    + " (in "
-                    + (l.expires().getEpochSecond() - now.getEpochSecond())
-                    + "s)";
+        String exp = expiry(l.expires(), now);
         sb.append(
             String.format(
                 "%-17s  %-10d  %-39s  %-24s  %-40s  %s%n",
@@ -72,17 +66,18 @@ public final class DhcpCommand implements Callable<Integer> {
       return sb.toString();
     }
 
+    /** "never" for an infinite lease (v4 or v6), else the instant and the seconds left. */
+    static String expiry(Instant expires, Instant now) {
+      return expires.equals(Lease.NEVER)
+          ? "never"
+          : expires + " (in " + (expires.getEpochSecond() - now.getEpochSecond()) + "s)";
+    }
+
     static String render(List<Lease> leases, Instant now) {
       StringBuilder sb = new StringBuilder();
       sb.append(String.format("%-17s  %-15s  %-24s  %s%n", "MAC", "ADDRESS", "NAME", "EXPIRES"));
       for (Lease l : leases) {
-        String exp =
-            l.expires().equals(Lease.NEVER)
-                ? "never"
-                : l.expires()
-                    + " (in "
-                    + (l.expires().getEpochSecond() - now.getEpochSecond())
-                    + "s)";
+        String exp = expiry(l.expires(), now);
         sb.append(
             String.format(
                 "%-17s  %-15s  %-24s  %s%n",

@@ -18,7 +18,7 @@ public record Lease6(
     Optional<String> hostname,
     Instant expires) {
   /** The expiry of an {@code infinite} lease. */
-  public static final Instant NEVER = Instant.parse("9999-12-31T00:00:00Z");
+  public static final Instant NEVER = org.airgap.dhcp.Lease.NEVER;
 
   /** The identity association a binding belongs to. */
   public record Key(Duid duid, long iaid) {}
