@@ -40,7 +40,6 @@ import org.airgap.redfish.api.VirtualMediaHandler.Parent;
 import org.airgap.redfish.driver.MachineDriver;
 import org.airgap.redfish.driver.NoSuchMachineException;
 import org.airgap.redfish.driver.UnsupportedFeatureException;
-import org.airgap.websrv.download.DownloadException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.OptionMap;
@@ -238,36 +237,11 @@ public final class RedfishServer implements AutoCloseable {
       reply =
           ErrorRenderer.render(
               new RedfishException(RedfishError.RESOURCE_NOT_FOUND, "ComputerSystem", e.machine()));
-    } catch (DownloadException e) {
-      reply = ErrorRenderer.render(mediaError(e));
     } catch (RuntimeException | IOException e) {
       LOG.warn("redfish: {} {} failed", method, ex.getRequestPath(), e);
       reply = ErrorRenderer.render(new RedfishException(RedfishError.INTERNAL_ERROR));
     }
     write(ex, method, reply, Optional.ofNullable(ifNoneMatch));
-  }
-
-  /**
-   * An InsertMedia whose image could not be fetched: the client's URL or credentials are wrong, or
-   * the image server is unreachable. Each is the client's to fix, so a 400 that says which.
-   */
-  static RedfishException mediaError(DownloadException e) {
-    String message = String.valueOf(e.getMessage());
-    int colon = message.indexOf(": ");
-    String url = colon < 0 ? "the image URL" : message.substring(0, colon);
-    String reason = colon < 0 ? message : message.substring(colon + 2);
-    LOG.warn("redfish: InsertMedia: {}", message);
-    return switch (e.kind()) {
-      case HTTP_STATUS ->
-          e.status().orElse(0) == 401 || e.status().orElse(0) == 403
-              ? new RedfishException(RedfishError.MEDIA_UNAUTHORIZED, url, reason)
-              : e.status().isPresent()
-                  ? new RedfishException(RedfishError.MEDIA_REFUSED, url, reason)
-                  : new RedfishException(RedfishError.MEDIA_UNREACHABLE, url, reason);
-      case GAVE_UP, CHECKSUM_MISMATCH ->
-          new RedfishException(RedfishError.MEDIA_UNREACHABLE, url, reason);
-      case LOCAL_IO -> new RedfishException(RedfishError.INTERNAL_ERROR);
-    };
   }
 
   private Reply dispatch(HttpServerExchange ex, String method) throws IOException {

@@ -12,6 +12,7 @@ import org.airgap.redfish.driver.Machine;
 import org.airgap.redfish.driver.MachineState;
 import org.airgap.redfish.driver.MediaImage;
 import org.airgap.redfish.driver.UnsupportedFeatureException;
+import org.airgap.websrv.download.DownloadException;
 
 /**
  * VirtualMedia under a Manager ({@code /Managers/<name>/VirtualMedia}, where sushy and older
@@ -23,6 +24,9 @@ import org.airgap.redfish.driver.UnsupportedFeatureException;
  * replace would hide a second controller fighting over the same machine.
  */
 public final class VirtualMediaHandler {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(VirtualMediaHandler.class);
+
   /** Where the view hangs. */
   public enum Parent {
     SYSTEM,
@@ -133,9 +137,36 @@ public final class VirtualMediaHandler {
                 "virtual CD of " + m.name(),
                 s.media().get().image() + " is inserted");
           }
-          machines.driver().insertMedia(m, media);
+          try {
+            machines.driver().insertMedia(m, media);
+          } catch (DownloadException e) {
+            LOG.warn("redfish: InsertMedia on {}: {}", m.name(), e.getMessage());
+            throw fetchFailed(media.image().toString(), e);
+          }
           return Reply.noContent();
         });
+  }
+
+  /**
+   * The image of an InsertMedia could not be fetched: the client's URL or credentials are wrong, or
+   * the image server is unreachable. Each is the client's to fix, so a 400 that says which; a
+   * failure to write on this side stays a 500.
+   */
+  static RedfishException fetchFailed(String url, DownloadException e) {
+    String message = String.valueOf(e.getMessage());
+    String reason = message.startsWith(url + ": ") ? message.substring(url.length() + 2) : message;
+    int status = e.status().orElse(0);
+    return switch (e.kind()) {
+      case HTTP_STATUS ->
+          status == 401 || status == 403
+              ? new RedfishException(RedfishError.MEDIA_UNAUTHORIZED, url, reason)
+              : status != 0
+                  ? new RedfishException(RedfishError.MEDIA_REFUSED, url, reason)
+                  : new RedfishException(RedfishError.MEDIA_UNREACHABLE, url, reason);
+      case GAVE_UP, CHECKSUM_MISMATCH ->
+          new RedfishException(RedfishError.MEDIA_UNREACHABLE, url, reason);
+      case LOCAL_IO -> throw e;
+    };
   }
 
   /** EjectMedia; takes no parameters (an empty body or {@code {}}). */
