@@ -14,6 +14,14 @@ import org.airgap.appliance.pki.Pki;
 public final class TestSites {
   private TestSites() {}
 
+  /** Every service's listener on loopback port 0, as YAML lines to follow a site or spec. */
+  public static final String LOOPBACK =
+      "registry: { listen: [\"127.0.0.1:0\"] }\n"
+          + "websrv: { listen: [\"127.0.0.1:0\"] }\n"
+          + "dns: { listen: [\"127.0.0.1:0\"] }\n"
+          + "redfish: { listen: [\"127.0.0.1:0\"] }\n"
+          + "admin: { listen: [\"127.0.0.1:0\"] }\n";
+
   /** Every service on loopback port 0 (IPv4 and IPv6 where it matters), data in {@code dir}. */
   public static String yaml(Path dir) {
     return "data-dir: "

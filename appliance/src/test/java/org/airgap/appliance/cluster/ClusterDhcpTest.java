@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.airgap.appliance.Appliance;
+import org.airgap.appliance.TestSites;
 import org.airgap.appliance.config.AirgapConfig;
 import org.airgap.appliance.config.ConfigLoader;
 import org.airgap.appliance.services.DhcpUnit;
@@ -33,11 +34,7 @@ class ClusterDhcpTest {
     try (NetnsHarness net = NetnsHarness.create()) {
       String yaml =
           ClusterRendererTest.spec(dir, "dual")
-              + "registry: { listen: [\"127.0.0.1:0\"] }\n"
-              + "websrv: { listen: [\"127.0.0.1:0\"] }\n"
-              + "dns: { listen: [\"127.0.0.1:0\"] }\n"
-              + "redfish: { listen: [\"127.0.0.1:0\"] }\n"
-              + "admin: { listen: [\"127.0.0.1:0\"] }\n"
+              + TestSites.LOOPBACK
               + "dhcp:\n"
               + "  enabled: true\n"
               + "  interfaces: ["

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.airgap.appliance.Appliance;
+import org.airgap.appliance.TestSites;
 import org.airgap.appliance.config.AirgapConfig;
 import org.airgap.appliance.config.ConfigLoader;
 import org.airgap.appliance.services.DhcpUnit;
@@ -31,13 +32,7 @@ class ClusterFeedsTest {
   @Test
   void dnsAnswersTheHostedClustersNamesAndDhcpKnowsTheWorkers(@TempDir Path dir) throws Exception {
     ClusterRendererTest.site(dir, "dual");
-    String yaml =
-        ClusterRendererTest.spec(dir, "dual")
-            + "registry: { listen: [\"127.0.0.1:0\"] }\n"
-            + "websrv: { listen: [\"127.0.0.1:0\"] }\n"
-            + "dns: { listen: [\"127.0.0.1:0\"] }\n"
-            + "redfish: { listen: [\"127.0.0.1:0\"] }\n"
-            + "admin: { listen: [\"127.0.0.1:0\"] }\n";
+    String yaml = ClusterRendererTest.spec(dir, "dual") + TestSites.LOOPBACK;
     AirgapConfig cfg = ConfigLoader.parse(yaml, "airgap.yaml");
     try (Appliance a = new Appliance(cfg)) {
       a.start();

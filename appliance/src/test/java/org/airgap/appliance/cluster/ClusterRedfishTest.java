@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.airgap.appliance.Appliance;
+import org.airgap.appliance.TestSites;
 import org.airgap.appliance.config.AirgapConfig;
 import org.airgap.appliance.config.ConfigLoader;
 import org.junit.jupiter.api.Test;
@@ -70,13 +71,7 @@ class ClusterRedfishTest {
   @Test
   void sushyReachesEachWorkerWithItsBmhAddressAndSecret(@TempDir Path dir) throws Exception {
     ClusterRendererTest.site(dir, "dual");
-    String yaml =
-        ClusterRendererTest.spec(dir, "dual")
-            + "registry: { listen: [\"127.0.0.1:0\"] }\n"
-            + "websrv: { listen: [\"127.0.0.1:0\"] }\n"
-            + "dns: { listen: [\"127.0.0.1:0\"] }\n"
-            + "redfish: { listen: [\"127.0.0.1:0\"] }\n"
-            + "admin: { listen: [\"127.0.0.1:0\"] }\n";
+    String yaml = ClusterRendererTest.spec(dir, "dual") + TestSites.LOOPBACK;
     AirgapConfig cfg = ConfigLoader.parse(yaml, "airgap.yaml");
     var files = new ClusterRenderer(cfg, SiteFacts.gather(cfg)).render();
     List<ObjectNode> workers =

@@ -19,13 +19,7 @@ class PreflightTest {
   void provesWhatTheSiteServesAndNamesWhatIsMissing(@TempDir Path dir) throws Exception {
     ClusterRendererTest.site(dir, "dual");
     // no redfish.machines: the site spec's workers reach the memory BMC by themselves
-    String yaml =
-        ClusterRendererTest.spec(dir, "dual")
-            + "registry: { listen: [\"127.0.0.1:0\"] }\n"
-            + "websrv: { listen: [\"127.0.0.1:0\"] }\n"
-            + "dns: { listen: [\"127.0.0.1:0\"] }\n"
-            + "redfish:\n  listen: [\"127.0.0.1:0\"]\n"
-            + "admin: { listen: [\"127.0.0.1:0\"] }\n";
+    String yaml = ClusterRendererTest.spec(dir, "dual") + TestSites.LOOPBACK;
     AirgapConfig cfg = ConfigLoader.parse(yaml, "airgap.yaml");
     try (Appliance a = new Appliance(cfg)) {
       a.start();
