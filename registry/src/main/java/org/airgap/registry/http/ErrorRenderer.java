@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import org.airgap.registry.api.ErrorCode;
 import org.airgap.registry.api.RegistryException;
@@ -20,7 +22,9 @@ import org.xnio.IoUtils;
  * <p>An error often comes before the request body was read (a bad header, no credentials). The body
  * is drained first when it is small; otherwise the reply says {@code Connection: close} and the
  * connection ends after it, so that a keep-alive client never reuses a connection that still holds
- * the unread rest of a body, nor one the server is about to close ({@link RequestBodies}).
+ * the unread rest of a body, nor one the server is about to close. Such a reply is written and
+ * flushed first, then the connection lingers reading the rest of the body, so that closing it does
+ * not reset the reply away ({@link RequestBodies}).
  */
 public final class ErrorRenderer {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,11 +55,30 @@ public final class ErrorRenderer {
     }
     byte[] body = body(e);
     ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
-    if (ex.getRequestMethod().equalToString("HEAD")) {
+    boolean head = ex.getRequestMethod().equalToString("HEAD");
+    if (!keepAlive && RequestBodies.shouldLinger(ex)) {
+      replyThenLinger(ex, head ? new byte[0] : body);
+    } else if (head) {
       ex.endExchange();
     } else {
       ex.getResponseSender().send(ByteBuffer.wrap(body));
     }
+  }
+
+  private static void replyThenLinger(HttpServerExchange ex, byte[] body) {
+    try {
+      if (!ex.isBlocking()) {
+        ex.startBlocking();
+      }
+      OutputStream out = ex.getOutputStream();
+      out.write(body);
+      out.flush();
+    } catch (IOException e) {
+      IoUtils.safeClose(ex.getConnection());
+      return;
+    }
+    RequestBodies.linger(ex);
+    ex.endExchange();
   }
 
   static byte[] body(RegistryException e) {
