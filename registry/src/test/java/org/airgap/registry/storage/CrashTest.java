@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,11 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.airgap.registry.ForkedRegistryMain;
+import org.airgap.registry.ForkedRegistry;
 import org.airgap.registry.RegistryFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -358,35 +355,12 @@ class CrashTest {
   }
 
   void start(Path storage, Path htpasswd, int n) throws Exception {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            java.toString(),
-            "-Xmx256m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            ForkedRegistryMain.class.getName(),
-            storage.toString(),
-            htpasswd.toString(),
-            "1000"); // GC grace: longer than a stall between a manifest's bytes and its link
-    pb.redirectError(dir.resolve("registry-" + n + ".log").toFile());
-    child = pb.start();
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-    String line =
-        CompletableFuture.supplyAsync(
-                () -> {
-                  try {
-                    return Optional.ofNullable(out.readLine()).orElse("");
-                  } catch (IOException e) {
-                    return "";
-                  }
-                })
-            .get(30, TimeUnit.SECONDS);
-    assertThat(line)
-        .as("forked registry: " + Files.readString(dir.resolve("registry-" + n + ".log")))
-        .startsWith("PORT ");
-    base = "http://127.0.0.1:" + line.substring(5).strip();
+    // GC grace: longer than a stall between a manifest's bytes and its link
+    ForkedRegistry r =
+        ForkedRegistry.start(
+            storage, htpasswd, "256m", 1000, dir.resolve("registry-" + n + ".log"));
+    child = r.process;
+    base = r.base;
   }
 
   HttpRequest.Builder request(String path) {
