@@ -252,7 +252,8 @@ public final class Pki {
 
   /**
    * A server TLS context for {@code service} whose certificate can be swapped at run time ({@link
-   * #refresh}, or a user-supplied certificate). {@link #ensure} must have run for the service.
+   * #refresh}, or a user-supplied certificate), preferring AES-128-GCM ({@link ServerSuites}).
+   * {@link #ensure} must have run for the service.
    */
   public synchronized SSLContext serverContext(String service) {
     try {
@@ -268,7 +269,7 @@ public final class Pki {
       }
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(new javax.net.ssl.KeyManager[] {km}, null, RANDOM);
-      return ctx;
+      return ServerSuites.preferAes128(ctx);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot load the " + service + " certificate: " + e.getMessage(), e);

@@ -249,6 +249,30 @@ class PkiTest {
     assertThat(run(cmd)).isEqualTo("ok\n");
   }
 
+  /**
+   * curl (OpenSSL) offers AES-256-GCM first, as the JDK does; the server's order wins and picks
+   * AES-128-GCM, as distribution does — on TLS 1.3 and on TLS 1.2.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"--tlsv1.3", "--tls-max"})
+  void theServerPrefersAes128Gcm(String version) throws Exception {
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of("curl", "-sS", "-v", "--cacert", pki.caFile().toString()));
+    cmd.addAll(version.equals("--tls-max") ? List.of("--tls-max", "1.2") : List.of(version));
+    cmd.add("https://localhost:" + port() + "/");
+    String out = run(cmd);
+    assertThat(out)
+        .containsPattern(
+            version.equals("--tls-max")
+                ? "SSL connection using TLSv1\\.2 / ECDHE-ECDSA-AES128-GCM-SHA256"
+                : "SSL connection using TLSv1\\.3 / TLS_AES_128_GCM_SHA256");
+    String[] jdk = SSLContext.getDefault().getDefaultSSLParameters().getCipherSuites();
+    assertThat(List.of(jdk).indexOf("TLS_AES_256_GCM_SHA384"))
+        .as("the JDK's own order puts AES-256 first; the server reorders")
+        .isLessThan(List.of(jdk).indexOf("TLS_AES_128_GCM_SHA256"));
+  }
+
   @Test
   void curlRefusesANameNotInTheCertificate() throws Exception {
     Process p =
