@@ -144,7 +144,8 @@ public final class ClusterCommand implements Runnable {
   @Command(
       name = "status",
       description =
-          "Per phase: applied or pending, and each object on the hub with its conditions.")
+          "Per phase: applied or pending, and each object on the hub with its conditions, a"
+              + " BareMetalHost's provisioning state and power, a NodePool's replicas.")
   public static final class Status implements Callable<Integer> {
     @picocli.CommandLine.Mixin ConfigOption config;
 

@@ -199,6 +199,11 @@ public final class ClusterApplier {
           } else {
             line.append(" present");
           }
+          // what `oc get` shows for the kinds without conditions: a BareMetalHost's
+          // provisioning state and power, a NodePool's replicas
+          appendStatus(line, "state", nested(live, "status", "provisioning", "state"));
+          appendStatus(line, "poweredOn", nested(live, "status", "poweredOn"));
+          appendStatus(line, "replicas", nested(live, "status", "replicas"));
           if (nested(live, "status", "conditions") instanceof List<?> conds) {
             for (Object c : conds) {
               if (c instanceof Map<?, ?> m) {
@@ -209,6 +214,12 @@ public final class ClusterApplier {
         }
         out.println(line);
       }
+    }
+  }
+
+  private static void appendStatus(StringBuilder line, String name, Object value) {
+    if (value != null && !(value instanceof Map) && !(value instanceof List)) {
+      line.append(' ').append(name).append('=').append(value);
     }
   }
 

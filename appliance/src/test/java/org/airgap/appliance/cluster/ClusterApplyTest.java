@@ -318,7 +318,10 @@ class ClusterApplyTest {
     assertThat(st.toString(StandardCharsets.UTF_8))
         .contains("hosted (applied)", "scale (applied)")
         .containsPattern("HostedCluster clusters/hosted-dual +.*Available=True")
-        .containsPattern("InfraEnv clusters-hosted-dual/hosted-dual +.*ImageCreated=True");
+        .containsPattern("InfraEnv clusters-hosted-dual/hosted-dual +.*ImageCreated=True")
+        .containsPattern(
+            "BareMetalHost clusters-hosted-dual/hosted-dual-worker1 +.* state=provisioned")
+        .containsPattern("NodePool clusters/hosted-dual +.* replicas=3");
     // the hosted cluster's admin kubeconfig, from the Secret its status names
     assertThatThrownBy(
             () ->
