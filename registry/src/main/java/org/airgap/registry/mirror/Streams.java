@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.function.LongConsumer;
+import org.airgap.registry.storage.LimitedInputStream;
 
 /** Stream wrappers: exactly-N-bytes windows and hashing counters. */
 final class Streams {
@@ -16,36 +17,14 @@ final class Streams {
    * {@code in} is an {@link EOFException}. Closing does not close {@code in}.
    */
   static InputStream exactly(InputStream in, long length) {
-    return new FilterInputStream(in) {
-      long left = length;
-
-      @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-      }
-
+    return new LimitedInputStream(in, length) {
       @Override
       public int read(byte[] b, int off, int len) throws IOException {
-        if (left <= 0) {
-          return -1;
+        int n = super.read(b, off, len);
+        if (n < 0 && remaining() > 0) {
+          throw new EOFException("source ended " + remaining() + " bytes early");
         }
-        int n = in.read(b, off, (int) Math.min(len, left));
-        if (n < 0) {
-          throw new EOFException("source ended " + left + " bytes early");
-        }
-        left -= n;
         return n;
-      }
-
-      @Override
-      public long skip(long n) throws IOException {
-        return super.skip(Math.min(n, left));
-      }
-
-      @Override
-      public int available() throws IOException {
-        return (int) Math.min(in.available(), left);
       }
 
       @Override

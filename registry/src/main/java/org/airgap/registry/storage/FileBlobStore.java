@@ -126,26 +126,10 @@ public final class FileBlobStore implements BlobStore {
     @Override
     public InputStream stream(long offset, long length) throws IOException {
       fc.position(offset);
-      InputStream in = Channels.newInputStream(fc);
-      return new InputStream() {
-        long left = length;
-
+      return new LimitedInputStream(Channels.newInputStream(fc), length) {
         @Override
-        public int read() throws IOException {
-          byte[] one = new byte[1];
-          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          if (left <= 0) {
-            return -1;
-          }
-          int n = in.read(b, off, (int) Math.min(len, left));
-          if (n > 0) {
-            left -= n;
-          }
-          return n;
+        public void close() {
+          // the channel is the reader's: it closes with the reader, not with one range of it
         }
       };
     }

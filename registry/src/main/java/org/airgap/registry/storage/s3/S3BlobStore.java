@@ -213,9 +213,9 @@ public final class S3BlobStore implements BlobStore {
     if (length == 0) {
       return InputStream.nullInputStream();
     }
-    ResponseInputStream<GetObjectResponse> in;
+    ResponseInputStream<GetObjectResponse> object;
     try {
-      in =
+      object =
           bucket.call(
               () ->
                   bucket
@@ -231,39 +231,23 @@ public final class S3BlobStore implements BlobStore {
       }
       throw e;
     }
-    return new InputStream() {
-      long left = length;
-
-      @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-      }
-
+    return new org.airgap.registry.storage.LimitedInputStream(object, length) {
       @Override
       public int read(byte[] b, int off, int len) throws IOException {
-        if (left <= 0) {
-          return -1;
-        }
-        int n;
         try {
-          n = in.read(b, off, (int) Math.min(len, left));
+          return super.read(b, off, len);
         } catch (IOException e) {
           throw new org.airgap.registry.storage.StorageUnavailableException(
               "S3 read of " + key + " failed: " + e.getMessage(), e);
         }
-        if (n > 0) {
-          left -= n;
-        }
-        return n;
       }
 
       @Override
       public void close() throws IOException {
-        if (left > 0) {
-          in.abort();
+        if (remaining() > 0) {
+          object.abort(); // don't read the rest of the object only to reuse the connection
         }
-        in.close();
+        object.close();
       }
     };
   }
