@@ -50,27 +50,12 @@ final class RequestBodies {
       return close(ex); // reading would block the IO thread
     }
     long declared = ex.getRequestContentLength();
-    String expect = ex.getRequestHeaders().getFirst(Headers.EXPECT);
-    boolean unsentContinue = expect != null && expect.equalsIgnoreCase("100-continue");
-    if (declared > DRAIN_LIMIT || (unsentContinue && !ex.isBlocking())) {
+    if (declared > DRAIN_LIMIT || (expectsContinue(ex) && !ex.isBlocking())) {
       // too big to read for nothing; or the client waits for 100 before sending: don't invite it
       return close(ex);
     }
     try {
-      if (!ex.isBlocking()) {
-        ex.startBlocking();
-      }
-      InputStream in = ex.getInputStream();
-      byte[] buf = new byte[16 * 1024];
-      long read = 0;
-      int n;
-      while ((n = in.read(buf)) >= 0) {
-        read += n;
-        if (read > DRAIN_LIMIT) {
-          return close(ex);
-        }
-      }
-      return true;
+      return readAndDrop(ex, DRAIN_LIMIT) || close(ex);
     } catch (IOException | RuntimeException e) {
       return close(ex);
     }
@@ -85,8 +70,7 @@ final class RequestBodies {
     if (ex.isPersistent() || ex.isRequestComplete() || ex.isInIoThread()) {
       return false;
     }
-    String expect = ex.getRequestHeaders().getFirst(Headers.EXPECT);
-    if (expect == null || !expect.equalsIgnoreCase("100-continue")) {
+    if (!expectsContinue(ex)) {
       return true;
     }
     java.util.concurrent.atomic.LongAdder read = ex.getAttachment(RegistryHandler.BYTES_IN);
@@ -104,21 +88,35 @@ final class RequestBodies {
             .executeAfter(
                 () -> IoUtils.safeClose(ex.getConnection()), LINGER_MILLIS, TimeUnit.MILLISECONDS);
     try {
-      if (!ex.isBlocking()) {
-        ex.startBlocking();
-      }
-      InputStream in = ex.getInputStream();
-      byte[] buf = new byte[64 * 1024];
-      long read = 0;
-      int n;
-      while (read <= LINGER_BYTES && (n = in.read(buf)) >= 0) {
-        read += n;
-      }
+      readAndDrop(ex, LINGER_BYTES);
     } catch (IOException | RuntimeException e) {
       // the client closed, or the deadline did: either way the connection is over
     } finally {
       deadline.remove();
     }
+  }
+
+  /** Reads and drops the body up to {@code limit} bytes; returns whether it ended within them. */
+  private static boolean readAndDrop(HttpServerExchange ex, long limit) throws IOException {
+    if (!ex.isBlocking()) {
+      ex.startBlocking();
+    }
+    InputStream in = ex.getInputStream();
+    byte[] buf = new byte[64 * 1024];
+    long read = 0;
+    int n;
+    while ((n = in.read(buf)) >= 0) {
+      read += n;
+      if (read > limit) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean expectsContinue(HttpServerExchange ex) {
+    String expect = ex.getRequestHeaders().getFirst(Headers.EXPECT);
+    return expect != null && expect.equalsIgnoreCase("100-continue");
   }
 
   private static boolean close(HttpServerExchange ex) {
