@@ -51,7 +51,7 @@ public final class RegistryFixture implements AutoCloseable {
     Files.createDirectories(dir);
     this.storage = dir.resolve("registry");
     this.htpasswd = dir.resolve("htpasswd");
-    Files.writeString(htpasswd, USER + ":" + cheapHash(PASSWORD) + "\n");
+    writeUsers(htpasswd);
     this.server =
         new RegistryServer(
             new RegistryConfig(
@@ -105,6 +105,12 @@ public final class RegistryFixture implements AutoCloseable {
   public static RegistryFixture tls(Path dir, SSLContext server, SSLContext client)
       throws IOException {
     return new RegistryFixture(dir, Optional.of(server), Optional.of(client), false);
+  }
+
+  /** Writes an htpasswd file holding the fixture's one user ({@link #USER}, {@link #PASSWORD}). */
+  public static Path writeUsers(Path htpasswd) throws IOException {
+    Files.writeString(htpasswd, USER + ":" + cheapHash(PASSWORD) + "\n");
+    return htpasswd;
   }
 
   /** A cost-4 bcrypt hash: real bcrypt, cheap enough for tests. */

@@ -29,10 +29,7 @@ class DockerRegistryBasicTest {
   @BeforeAll
   static void start() throws Exception {
     Files.createDirectories(dir.resolve("src"));
-    Path htpasswd = dir.resolve("src/htpasswd");
-    Files.writeString(
-        htpasswd,
-        RegistryFixture.USER + ":" + RegistryFixture.cheapHash(RegistryFixture.PASSWORD) + "\n");
+    Path htpasswd = RegistryFixture.writeUsers(dir.resolve("src/htpasswd"));
     src =
         DockerRegistry.start(
             dir.resolve("src"), "  htpasswd:\n    realm: airgap-test\n    path: " + htpasswd);

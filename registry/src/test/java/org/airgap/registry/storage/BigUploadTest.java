@@ -45,10 +45,7 @@ class BigUploadTest {
 
   @BeforeEach
   void start() throws Exception {
-    Path htpasswd = dir.resolve("htpasswd");
-    Files.writeString(
-        htpasswd,
-        RegistryFixture.USER + ":" + RegistryFixture.cheapHash(RegistryFixture.PASSWORD) + "\n");
+    Path htpasswd = RegistryFixture.writeUsers(dir.resolve("htpasswd"));
     reg =
         ForkedRegistry.start(
             dir.resolve("registry"), htpasswd, "64m", 1000, dir.resolve("registry.log"));

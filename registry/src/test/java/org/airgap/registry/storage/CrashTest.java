@@ -79,10 +79,7 @@ class CrashTest {
   @Test
   void killDuringUploadsManifestPutsAndGcLosesNothingAccepted() throws Exception {
     Path storage = dir.resolve("registry");
-    Path htpasswd = dir.resolve("htpasswd");
-    Files.writeString(
-        htpasswd,
-        RegistryFixture.USER + ":" + RegistryFixture.cheapHash(RegistryFixture.PASSWORD) + "\n");
+    Path htpasswd = RegistryFixture.writeUsers(dir.resolve("htpasswd"));
     long seed = System.nanoTime();
     Random random = new Random(seed);
     Map<String, Image> accepted = new ConcurrentHashMap<>();
