@@ -51,20 +51,21 @@ final class ServerSuites {
     return out.toArray(String[]::new);
   }
 
-  private static SSLEngine tuned(SSLEngine e) {
-    SSLParameters p = e.getSSLParameters();
+  /** {@code p}, reordered and with the server's order winning. */
+  private static SSLParameters preferring(SSLParameters p) {
     p.setCipherSuites(reorder(p.getCipherSuites()));
     p.setUseCipherSuitesOrder(true);
-    e.setSSLParameters(p);
+    return p;
+  }
+
+  private static SSLEngine tuned(SSLEngine e) {
+    e.setSSLParameters(preferring(e.getSSLParameters()));
     return e;
   }
 
   private static ServerSocket tuned(ServerSocket s) {
     SSLServerSocket ss = (SSLServerSocket) s;
-    SSLParameters p = ss.getSSLParameters();
-    p.setCipherSuites(reorder(p.getCipherSuites()));
-    p.setUseCipherSuitesOrder(true);
-    ss.setSSLParameters(p);
+    ss.setSSLParameters(preferring(ss.getSSLParameters()));
     return ss;
   }
 
@@ -152,10 +153,7 @@ final class ServerSuites {
 
     @Override
     protected SSLParameters engineGetDefaultSSLParameters() {
-      SSLParameters p = d.getDefaultSSLParameters();
-      p.setCipherSuites(reorder(p.getCipherSuites()));
-      p.setUseCipherSuitesOrder(true);
-      return p;
+      return preferring(d.getDefaultSSLParameters());
     }
 
     @Override

@@ -267,6 +267,12 @@ class PkiTest {
             version.equals("--tls-max")
                 ? "SSL connection using TLSv1\\.2 / ECDHE-ECDSA-AES128-GCM-SHA256"
                 : "SSL connection using TLSv1\\.3 / TLS_AES_128_GCM_SHA256");
+    // the engines Undertow and Netty create get the same order as the server socket above
+    javax.net.ssl.SSLParameters engine =
+        pki.serverContext("registry").createSSLEngine().getSSLParameters();
+    assertThat(engine.getUseCipherSuitesOrder()).isTrue();
+    assertThat(List.of(engine.getCipherSuites()).indexOf("TLS_AES_128_GCM_SHA256"))
+        .isLessThan(List.of(engine.getCipherSuites()).indexOf("TLS_AES_256_GCM_SHA384"));
     String[] jdk = SSLContext.getDefault().getDefaultSSLParameters().getCipherSuites();
     assertThat(List.of(jdk).indexOf("TLS_AES_256_GCM_SHA384"))
         .as("the JDK's own order puts AES-256 first; the server reorders")
