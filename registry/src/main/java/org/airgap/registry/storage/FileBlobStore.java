@@ -23,6 +23,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.airgap.registry.api.Digest;
 import org.airgap.websrv.io.AtomicFiles;
@@ -43,7 +48,6 @@ public final class FileBlobStore implements BlobStore {
   private final Path root;
   private final Map<String, UploadState> live = new ConcurrentHashMap<>();
 
-  /** In-memory progress of an upload: its lock and the sha256 of its first {@code hashed} bytes. */
   /**
    * Written bytes after which an upload's data file is flushed in the background while the upload
    * goes on, so that the fsync before the 201 finds little left to write: a 1 GiB body otherwise
@@ -52,28 +56,30 @@ public final class FileBlobStore implements BlobStore {
   static final long WRITEBACK_EVERY = 64L << 20;
 
   /** One thread for all background flushes: they are disk-bound, and best effort. */
-  private static final java.util.concurrent.ExecutorService WRITEBACK =
-      java.util.concurrent.Executors.newSingleThreadExecutor(
+  private static final ExecutorService WRITEBACK =
+      Executors.newSingleThreadExecutor(
           r -> {
             Thread t = new Thread(r, "registry-writeback");
             t.setDaemon(true);
             return t;
           });
 
+  /**
+   * In-memory progress of an upload: its lock, the sha256 of its first {@code hashed} bytes, and
+   * what was written since the last background flush.
+   */
   private static final class UploadState {
     MessageDigest sha256 = Digest.hasher("sha256");
     long hashed;
     long unflushed;
-    final java.util.concurrent.atomic.AtomicBoolean flushing =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    final AtomicBoolean flushing = new AtomicBoolean();
 
     /** A request is appending right now: the purge leaves the upload alone. */
     volatile boolean writing;
   }
 
   private final long writebackEvery;
-  private final java.util.concurrent.atomic.AtomicLong writebacks =
-      new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong writebacks = new AtomicLong();
 
   public FileBlobStore(Path root) {
     this(root, WRITEBACK_EVERY);
@@ -458,7 +464,7 @@ public final class FileBlobStore implements BlobStore {
                 st.flushing.set(false);
               }
             });
-      } catch (java.util.concurrent.RejectedExecutionException e) {
+      } catch (RejectedExecutionException e) {
         st.flushing.set(false);
       }
     }
